@@ -1,0 +1,142 @@
+//===- RulePack.h - the rule-pack model shared by checker and runtime -----===//
+//
+// A rule pack says, for one toolkit, what a UI call is, what starts a thread,
+// what marshals back to the UI thread and how a context is attached. Packs
+// are JSON files validated against rules/schema/uisan-rules.schema.json; the
+// format is documented in docs/rules.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef UISAN_RULES_RULEPACK_H
+#define UISAN_RULES_RULEPACK_H
+
+#include "uisan/rules/Glob.h"
+#include "uisan/rules/Json.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uisan::rules {
+
+/// One error in a rule pack, printable as
+/// `file:line:col: error: message [at $.json.path]` plus a remedy.
+struct Problem {
+  std::string File;
+  SourcePos Pos;
+  std::string JsonPath;
+  std::string Message;
+  std::string Remedy; ///< e.g. "did you mean 'subclasses'?"; may be empty
+};
+
+/// Formats `P` the way compilers print errors, on one line (plus the remedy).
+std::string formatProblem(const Problem &P);
+
+/// A list of patterns; matches when any one does.
+struct GlobList {
+  std::vector<Glob> Items;
+  bool matches(std::string_view Name) const;
+  bool empty() const { return Items.empty(); }
+};
+
+/// Methods and constructors of a class (and, optionally, its subclasses).
+struct UiClassRule {
+  Glob Name;
+  bool Subclasses = true;
+  GlobList Except;
+};
+
+/// C functions recognised by a name prefix.
+struct UiPrefixRule {
+  std::string Prefix;
+  GlobList Except;
+};
+
+/// A call or constructor that runs one of its arguments on another thread.
+struct SpawnerRule {
+  Glob Function;
+  int CallableArg = -1; ///< -1: the first argument that is callable
+  GlobList UnlessArg;
+};
+
+/// A call that runs one of its arguments on the UI thread.
+struct MarshallerRule {
+  Glob Function;
+  GlobList UnlessArg;
+  std::optional<Glob> ReceiverType; ///< set: marshals only given a receiver
+  unsigned ReceiverMinCount = 1;
+};
+
+/// A call that attaches a run's context to a thread object.
+struct ContextAttachRule {
+  Glob Function;
+  unsigned ThreadArg = 0;
+  unsigned ContextArg = 1;
+};
+
+/// How the runtime recognises the UI thread.
+struct UiThreadRule {
+  enum class Kind { Main, FirstCaller, Context };
+  Kind K = Kind::Main;
+  GlobList Functions;
+};
+
+/// One loaded and validated rule pack.
+struct Pack {
+  std::string Name;
+  std::string File; ///< where it came from, for messages
+  std::string Description;
+  std::string Toolkit;
+  std::string UiThreadName = "UI thread";
+  std::string Remedy;
+
+  std::vector<UiClassRule> UiClasses;
+  GlobList UiFunctions;
+  std::vector<UiPrefixRule> UiPrefixes;
+  GlobList UiExcept;
+
+  std::vector<std::string> SignalSections;
+  std::vector<std::string> SignalMarkers;
+
+  std::vector<SpawnerRule> Spawners;
+  GlobList WorkerOverrides;
+  GlobList Binders;
+  std::vector<MarshallerRule> Marshallers;
+  GlobList ThreadGuards;
+
+  GlobList ContextGet;
+  std::vector<ContextAttachRule> ContextAttach;
+
+  std::optional<UiThreadRule> UiThread;
+};
+
+/// Parses and validates one pack. On any problem, appends to `Problems` and
+/// returns nullptr; a pack is used whole or not at all.
+std::unique_ptr<Pack> parsePack(std::string_view Text, std::string_view File,
+                                std::vector<Problem> &Problems);
+
+/// Reads `Path` and parses it; an unreadable file is a Problem too.
+std::unique_ptr<Pack> loadPackFile(const std::string &Path,
+                                   std::vector<Problem> &Problems);
+
+/// The packs shipped with uisan (rules/packs/*.json, built in).
+struct ShippedPack {
+  const char *FileName;
+  const char *Text;
+};
+const std::vector<ShippedPack> &shippedPackTexts();
+
+/// Parses every shipped pack. They are validated in the test suite, so a
+/// problem here means a broken build; it is still reported, not ignored.
+std::vector<std::unique_ptr<Pack>> loadShippedPacks(std::vector<Problem> &Problems);
+
+/// The machine-readable schema the packs are validated against.
+const char *packSchemaText();
+
+/// The closest candidate to `Word` within a small edit distance, or "".
+std::string closestMatch(std::string_view Word,
+                         const std::vector<std::string> &Candidates);
+
+} // namespace uisan::rules
+
+#endif

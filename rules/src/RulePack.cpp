@@ -1,0 +1,422 @@
+//===- RulePack.cpp - load, validate and compile rule packs ---------------===//
+//
+// Validation is driven by the JSON Schema in rules/schema (built in), so the
+// published schema and what the loader accepts cannot drift apart. The
+// interpreter below covers the subset of JSON Schema that file uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "uisan/rules/RulePack.h"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace uisan::rules {
+
+std::string formatProblem(const Problem &P) {
+  std::ostringstream OS;
+  OS << (P.File.empty() ? "<rules>" : P.File);
+  if (P.Pos.Line)
+    OS << ':' << P.Pos.Line << ':' << P.Pos.Column;
+  OS << ": error: " << P.Message;
+  if (!P.JsonPath.empty())
+    OS << " [at " << P.JsonPath << ']';
+  if (!P.Remedy.empty())
+    OS << "; " << P.Remedy;
+  return OS.str();
+}
+
+bool GlobList::matches(std::string_view Name) const {
+  for (const Glob &G : Items)
+    if (G.matches(Name))
+      return true;
+  return false;
+}
+
+std::string closestMatch(std::string_view Word,
+                         const std::vector<std::string> &Candidates) {
+  std::string Best;
+  size_t BestDist = std::max<size_t>(2, Word.size() / 3) + 1;
+  for (const std::string &C : Candidates) {
+    // Levenshtein distance, two rows.
+    std::vector<size_t> Prev(C.size() + 1), Cur(C.size() + 1);
+    for (size_t J = 0; J <= C.size(); ++J)
+      Prev[J] = J;
+    for (size_t I = 1; I <= Word.size(); ++I) {
+      Cur[0] = I;
+      for (size_t J = 1; J <= C.size(); ++J) {
+        size_t Sub = Prev[J - 1] + (Word[I - 1] == C[J - 1] ? 0 : 1);
+        Cur[J] = std::min({Prev[J] + 1, Cur[J - 1] + 1, Sub});
+      }
+      std::swap(Prev, Cur);
+    }
+    if (Prev[C.size()] < BestDist) {
+      BestDist = Prev[C.size()];
+      Best = C;
+    }
+  }
+  return Best;
+}
+
+namespace {
+
+/// Interprets the schema subset used by uisan-rules.schema.json.
+class SchemaValidator {
+public:
+  SchemaValidator(const JsonValue &Root, std::string File,
+                  std::vector<Problem> &Problems)
+      : Root(Root), File(std::move(File)), Problems(Problems) {}
+
+  bool validate(const JsonValue &V, const JsonValue &Schema,
+                const std::string &Path) {
+    size_t Before = Problems.size();
+    check(V, resolve(Schema), Path);
+    return Problems.size() == Before;
+  }
+
+private:
+  const JsonValue &Root;
+  std::string File;
+  std::vector<Problem> &Problems;
+
+  void report(SourcePos Pos, const std::string &Path, std::string Message,
+              std::string Remedy = "") {
+    Problems.push_back({File, Pos, Path, std::move(Message), std::move(Remedy)});
+  }
+
+  const JsonValue &resolve(const JsonValue &Schema) const {
+    const JsonValue *Ref = Schema.find("$ref");
+    if (!Ref || Ref->K != JsonValue::Kind::String)
+      return Schema;
+    // Only local references of the form '#/$defs/name' are used.
+    const std::string Prefix = "#/$defs/";
+    if (Ref->String.rfind(Prefix, 0) == 0)
+      if (const JsonValue *Defs = Root.find("$defs"))
+        if (const JsonValue *Target =
+                Defs->find(Ref->String.substr(Prefix.size())))
+          return resolve(*Target);
+    return Schema;
+  }
+
+  static bool hasType(const JsonValue &V, const std::string &Type) {
+    if (Type == "integer")
+      return V.isInteger();
+    return Type == jsonKindName(V.K);
+  }
+
+  static std::string article(const std::string &Type) {
+    return (Type == "integer" || Type == "object" || Type == "array")
+               ? "an " + Type
+               : "a " + Type;
+  }
+
+  static std::string describe(const JsonValue &V) {
+    switch (V.K) {
+    case JsonValue::Kind::String:
+      return "'" + V.String + "'";
+    case JsonValue::Kind::Number: {
+      std::ostringstream OS;
+      OS << V.Number;
+      return OS.str();
+    }
+    case JsonValue::Kind::Bool:
+      return V.Bool ? "true" : "false";
+    case JsonValue::Kind::Null:
+      return "null";
+    case JsonValue::Kind::Array:
+      return "an array";
+    case JsonValue::Kind::Object:
+      return "an object";
+    }
+    return "?";
+  }
+
+  bool checkType(const JsonValue &V, const JsonValue &Schema,
+                 const std::string &Path) {
+    const JsonValue *Type = Schema.find("type");
+    if (!Type || Type->K != JsonValue::Kind::String)
+      return true;
+    if (hasType(V, Type->String))
+      return true;
+    report(V.Pos, Path,
+           "expected " + article(Type->String) + ", found " +
+               (V.K == JsonValue::Kind::Number ? "the number " + describe(V)
+                                               : article(jsonKindName(V.K))));
+    return false;
+  }
+
+  void check(const JsonValue &V, const JsonValue &Schema,
+             const std::string &Path) {
+    if (const JsonValue *AnyOf = Schema.find("anyOf")) {
+      checkAnyOf(V, *AnyOf, Path);
+      return;
+    }
+    if (!checkType(V, Schema, Path))
+      return;
+    if (const JsonValue *Enum = Schema.find("enum")) {
+      std::vector<std::string> Names;
+      bool Found = false;
+      for (const JsonValue &E : Enum->Array) {
+        Names.push_back(describe(E));
+        if (E.K == V.K && describe(E) == describe(V))
+          Found = true;
+      }
+      if (!Found) {
+        std::string Allowed;
+        for (const std::string &N : Names)
+          Allowed += (Allowed.empty() ? "" : ", ") + N;
+        std::string Near = V.K == JsonValue::Kind::String
+                               ? closestMatch(describe(V), Names)
+                               : "";
+        report(V.Pos, Path, describe(V) + " is not one of " + Allowed,
+               Near.empty() ? "" : "did you mean " + Near + "?");
+        return;
+      }
+    }
+    if (V.K == JsonValue::Kind::String)
+      checkString(V, Schema, Path);
+    if (V.K == JsonValue::Kind::Number)
+      if (const JsonValue *Min = Schema.find("minimum"))
+        if (V.Number < Min->Number)
+          report(V.Pos, Path,
+                 describe(V) + " is below the minimum " + describe(*Min));
+    if (V.K == JsonValue::Kind::Array)
+      if (const JsonValue *Items = Schema.find("items"))
+        for (size_t I = 0; I < V.Array.size(); ++I)
+          check(V.Array[I], resolve(*Items),
+                Path + "[" + std::to_string(I) + "]");
+    if (V.K == JsonValue::Kind::Object)
+      checkObject(V, Schema, Path);
+  }
+
+  void checkString(const JsonValue &V, const JsonValue &Schema,
+                   const std::string &Path) {
+    if (const JsonValue *Min = Schema.find("minLength"))
+      if (V.String.size() < Min->Number) {
+        report(V.Pos, Path, "empty string; a value is required");
+        return;
+      }
+    if (const JsonValue *Pattern = Schema.find("pattern"))
+      if (!std::regex_search(V.String, std::regex(Pattern->String)))
+        report(V.Pos, Path,
+               describe(V) + " does not match " + Pattern->String);
+    if (const JsonValue *Format = Schema.find("format"))
+      if (Format->String == "uisan-pattern") {
+        std::string Why;
+        if (!Glob::compile(V.String, Why))
+          report(V.Pos, Path, "bad pattern " + describe(V) + ": " + Why);
+      }
+  }
+
+  void checkObject(const JsonValue &V, const JsonValue &Schema,
+                   const std::string &Path) {
+    const JsonValue *Props = Schema.find("properties");
+    std::vector<std::string> Known;
+    if (Props)
+      for (const JsonValue::Member &M : Props->Object)
+        Known.push_back(M.Key);
+    if (const JsonValue *Req = Schema.find("required"))
+      for (const JsonValue &R : Req->Array)
+        if (!V.findMember(R.String))
+          report(V.Pos, Path, "missing required key '" + R.String + "'");
+    const JsonValue *Additional = Schema.find("additionalProperties");
+    bool Closed = Additional && Additional->K == JsonValue::Kind::Bool &&
+                  !Additional->Bool;
+    for (const JsonValue::Member &M : V.Object) {
+      std::string Sub = Path + "." + M.Key;
+      const JsonValue *PropSchema = Props ? Props->find(M.Key) : nullptr;
+      if (PropSchema) {
+        check(M.Value, resolve(*PropSchema), Sub);
+        continue;
+      }
+      if (!Closed)
+        continue;
+      std::string Near = closestMatch(M.Key, Known);
+      std::string Allowed;
+      for (const std::string &K : Known)
+        Allowed += (Allowed.empty() ? "'" : ", '") + K + "'";
+      report(M.KeyPos, Sub, "unknown key '" + M.Key + "'",
+             Near.empty() ? "allowed keys here: " + Allowed
+                          : "did you mean '" + Near + "'?");
+    }
+  }
+
+  void checkAnyOf(const JsonValue &V, const JsonValue &AnyOf,
+                  const std::string &Path) {
+    std::string Forms;
+    for (const JsonValue &Branch : AnyOf.Array) {
+      std::vector<Problem> Scratch;
+      SchemaValidator Trial(Root, File, Scratch);
+      if (Trial.validate(V, Branch, Path))
+        return;
+      const JsonValue &B = resolve(Branch);
+      std::string Form;
+      if (const JsonValue *T = B.find("type"))
+        Form = article(T->String);
+      if (const JsonValue *E = B.find("enum"))
+        for (const JsonValue &Item : E->Array)
+          Form = describe(Item);
+      if (const JsonValue *Min = B.find("minimum"))
+        Form += " >= " + describe(*Min);
+      Forms += (Forms.empty() ? "" : " or ") + Form;
+    }
+    report(V.Pos, Path, "expected " + Forms + ", found " + describe(V));
+  }
+};
+
+const JsonValue &schemaRoot() {
+  static const JsonValue Root = [] {
+    JsonError Error;
+    std::optional<JsonValue> Parsed = parseJson(packSchemaText(), Error);
+    // The schema is built in and covered by tests; an unparsable one cannot
+    // reach users, so an empty schema (accepting nothing unchecked) is moot.
+    return Parsed ? std::move(*Parsed) : JsonValue();
+  }();
+  return Root;
+}
+
+// Compilation runs only on validated input, so shapes are known to be right.
+Glob glob(const JsonValue &V) {
+  std::string Why;
+  return *Glob::compile(V.String, Why);
+}
+
+GlobList globs(const JsonValue *V) {
+  GlobList L;
+  if (V)
+    for (const JsonValue &Item : V->Array)
+      L.Items.push_back(glob(Item));
+  return L;
+}
+
+std::vector<std::string> strings(const JsonValue *V) {
+  std::vector<std::string> L;
+  if (V)
+    for (const JsonValue &Item : V->Array)
+      L.push_back(Item.String);
+  return L;
+}
+
+std::string stringOr(const JsonValue &Obj, const char *Key,
+                     std::string Default) {
+  const JsonValue *V = Obj.find(Key);
+  return V ? V->String : Default;
+}
+
+std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
+  auto P = std::make_unique<Pack>();
+  P->File = std::string(File);
+  P->Name = J.find("name")->String;
+  P->Description = J.find("description")->String;
+  P->Toolkit = stringOr(J, "toolkit", P->Name);
+  P->UiThreadName = stringOr(J, "ui_thread_name", "UI thread");
+  P->Remedy = stringOr(J, "remedy", "move it to the " + P->UiThreadName);
+
+  if (const JsonValue *Ui = J.find("ui")) {
+    if (const JsonValue *Classes = Ui->find("classes"))
+      for (const JsonValue &C : Classes->Array) {
+        UiClassRule R{glob(*C.find("name")), true, globs(C.find("except"))};
+        if (const JsonValue *S = C.find("subclasses"))
+          R.Subclasses = S->Bool;
+        P->UiClasses.push_back(std::move(R));
+      }
+    P->UiFunctions = globs(Ui->find("functions"));
+    if (const JsonValue *Prefixes = Ui->find("prefixes"))
+      for (const JsonValue &X : Prefixes->Array)
+        P->UiPrefixes.push_back(
+            {X.find("prefix")->String, globs(X.find("except"))});
+    P->UiExcept = globs(Ui->find("except"));
+  }
+  if (const JsonValue *S = J.find("signals")) {
+    P->SignalSections = strings(S->find("sections"));
+    P->SignalMarkers = strings(S->find("markers"));
+  }
+  if (const JsonValue *Spawners = J.find("spawners"))
+    for (const JsonValue &S : Spawners->Array) {
+      SpawnerRule R{glob(*S.find("function")), -1, globs(S.find("unless_arg"))};
+      if (const JsonValue *C = S.find("callable"))
+        if (C->K == JsonValue::Kind::Number)
+          R.CallableArg = static_cast<int>(C->Number);
+      P->Spawners.push_back(std::move(R));
+    }
+  P->WorkerOverrides = globs(J.find("worker_overrides"));
+  P->Binders = globs(J.find("binders"));
+  if (const JsonValue *Ms = J.find("marshallers"))
+    for (const JsonValue &M : Ms->Array) {
+      MarshallerRule R{glob(*M.find("function")), globs(M.find("unless_arg")),
+                       std::nullopt, 1};
+      if (const JsonValue *Recv = M.find("receiver")) {
+        R.ReceiverType = glob(*Recv->find("type"));
+        if (const JsonValue *N = Recv->find("min_count"))
+          R.ReceiverMinCount = static_cast<unsigned>(N->Number);
+      }
+      P->Marshallers.push_back(std::move(R));
+    }
+  P->ThreadGuards = globs(J.find("thread_guards"));
+  if (const JsonValue *Ctx = J.find("context")) {
+    P->ContextGet = globs(Ctx->find("get"));
+    if (const JsonValue *Attach = Ctx->find("attach"))
+      for (const JsonValue &A : Attach->Array) {
+        ContextAttachRule R{glob(*A.find("function")), 0, 1};
+        if (const JsonValue *T = A.find("thread_arg"))
+          R.ThreadArg = static_cast<unsigned>(T->Number);
+        if (const JsonValue *C = A.find("context_arg"))
+          R.ContextArg = static_cast<unsigned>(C->Number);
+        P->ContextAttach.push_back(std::move(R));
+      }
+  }
+  if (const JsonValue *T = J.find("ui_thread")) {
+    UiThreadRule R;
+    const std::string &Kind = T->find("kind")->String;
+    R.K = Kind == "main"           ? UiThreadRule::Kind::Main
+          : Kind == "first-caller" ? UiThreadRule::Kind::FirstCaller
+                                   : UiThreadRule::Kind::Context;
+    R.Functions = globs(T->find("functions"));
+    P->UiThread = std::move(R);
+  }
+  return P;
+}
+
+} // namespace
+
+std::unique_ptr<Pack> parsePack(std::string_view Text, std::string_view File,
+                                std::vector<Problem> &Problems) {
+  JsonError Error;
+  std::optional<JsonValue> J = parseJson(Text, Error);
+  if (!J) {
+    Problems.push_back({std::string(File), Error.Pos, "",
+                        "invalid JSON: " + Error.Message, ""});
+    return nullptr;
+  }
+  SchemaValidator Validator(schemaRoot(), std::string(File), Problems);
+  if (!Validator.validate(*J, schemaRoot(), "$"))
+    return nullptr;
+  return compile(*J, File);
+}
+
+std::unique_ptr<Pack> loadPackFile(const std::string &Path,
+                                   std::vector<Problem> &Problems) {
+  std::ifstream In(Path, std::ios::binary);
+  if (!In) {
+    Problems.push_back({Path, {}, "", "cannot read the rule pack",
+                        "check the path given to --rules"});
+    return nullptr;
+  }
+  std::ostringstream Buf;
+  Buf << In.rdbuf();
+  return parsePack(Buf.str(), Path, Problems);
+}
+
+std::vector<std::unique_ptr<Pack>>
+loadShippedPacks(std::vector<Problem> &Problems) {
+  std::vector<std::unique_ptr<Pack>> Packs;
+  for (const ShippedPack &S : shippedPackTexts())
+    if (auto P = parsePack(S.Text, std::string("<builtin>/") + S.FileName,
+                           Problems))
+      Packs.push_back(std::move(P));
+  return Packs;
+}
+
+} // namespace uisan::rules

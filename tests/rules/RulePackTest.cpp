@@ -1,0 +1,175 @@
+#include "uisan/rules/RulePack.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace uisan::rules;
+
+namespace {
+std::string allProblems(const std::vector<Problem> &Ps) {
+  std::string S;
+  for (const Problem &P : Ps)
+    S += formatProblem(P) + "\n";
+  return S;
+}
+
+std::vector<Problem> problemsOf(const std::string &Text) {
+  std::vector<Problem> Ps;
+  EXPECT_FALSE(parsePack(Text, "bad.json", Ps)) << Text;
+  EXPECT_FALSE(Ps.empty());
+  return Ps;
+}
+} // namespace
+
+TEST(RulePack, ShippedPacksLoadAndCoverTheToolkits) {
+  std::vector<Problem> Ps;
+  auto Packs = loadShippedPacks(Ps);
+  EXPECT_TRUE(Ps.empty()) << allProblems(Ps);
+  std::vector<std::string> Names;
+  for (const auto &P : Packs)
+    Names.push_back(P->Name);
+  for (const char *Want : {"seed", "std", "qt", "gtk", "wx"})
+    EXPECT_NE(std::find(Names.begin(), Names.end(), Want), Names.end())
+        << Want;
+}
+
+TEST(RulePack, EmbeddedSchemaIsTheFileInTheRepository) {
+  std::ifstream In(std::string(UISAN_RULES_DIR) +
+                   "/schema/uisan-rules.schema.json");
+  std::stringstream SS;
+  SS << In.rdbuf();
+  EXPECT_EQ(SS.str(), packSchemaText());
+}
+
+TEST(RulePack, CompilesEveryEntryKind) {
+  const char *Text = R"({
+    "format": 1, "name": "inhouse", "description": "d",
+    "remedy": "post it with 'Ui::post'",
+    "ui": {"classes": [{"name": "ui::Widget", "subclasses": false,
+                        "except": ["ui::Widget::id"]}],
+           "functions": ["ui::draw*"],
+           "prefixes": [{"prefix": "ui_", "except": ["ui_version"]}],
+           "except": ["ui::drawSafe"]},
+    "signals": {"sections": ["signals"], "markers": ["SIG"]},
+    "spawners": [{"function": "rt::spawn", "callable": 1,
+                  "unless_arg": ["rt::inline_now"]},
+                 {"function": "rt::go"}],
+    "worker_overrides": ["rt::Task::run"],
+    "binders": ["rt::bind"],
+    "marshallers": [{"function": "ui::post", "unless_arg": ["ui::Now"],
+                     "receiver": {"type": "ui::Object", "min_count": 2}}],
+    "thread_guards": ["ui::isUiThread"],
+    "context": {"get": ["rt::ctx"], "attach": [{"function": "rt::attach",
+                "thread_arg": 1, "context_arg": 0}]},
+    "ui_thread": {"kind": "first-caller", "functions": ["ui::init"]}
+  })";
+  std::vector<Problem> Ps;
+  auto P = parsePack(Text, "inhouse.json", Ps);
+  ASSERT_TRUE(P) << allProblems(Ps);
+  EXPECT_EQ(P->Remedy, "post it with 'Ui::post'");
+  EXPECT_EQ(P->UiThreadName, "UI thread");
+  ASSERT_EQ(P->UiClasses.size(), 1u);
+  EXPECT_FALSE(P->UiClasses[0].Subclasses);
+  EXPECT_TRUE(P->UiClasses[0].Except.matches("ui::Widget::id"));
+  EXPECT_TRUE(P->UiFunctions.matches("ui::drawLine"));
+  EXPECT_TRUE(P->UiExcept.matches("ui::drawSafe"));
+  ASSERT_EQ(P->UiPrefixes.size(), 1u);
+  EXPECT_EQ(P->UiPrefixes[0].Prefix, "ui_");
+  EXPECT_EQ(P->SignalMarkers, std::vector<std::string>{"SIG"});
+  ASSERT_EQ(P->Spawners.size(), 2u);
+  EXPECT_EQ(P->Spawners[0].CallableArg, 1);
+  EXPECT_EQ(P->Spawners[1].CallableArg, -1);
+  EXPECT_TRUE(P->Spawners[0].UnlessArg.matches("rt::inline_now"));
+  ASSERT_EQ(P->Marshallers.size(), 1u);
+  ASSERT_TRUE(P->Marshallers[0].ReceiverType);
+  EXPECT_EQ(P->Marshallers[0].ReceiverMinCount, 2u);
+  ASSERT_EQ(P->ContextAttach.size(), 1u);
+  EXPECT_EQ(P->ContextAttach[0].ThreadArg, 1u);
+  EXPECT_EQ(P->ContextAttach[0].ContextArg, 0u);
+  ASSERT_TRUE(P->UiThread);
+  EXPECT_EQ(P->UiThread->K, UiThreadRule::Kind::FirstCaller);
+}
+
+TEST(RulePack, UnknownKeyNamesLinePathAndSuggestion) {
+  auto Ps = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                       " \"ui\": {\"classes\": [{\"name\": \"W\",\n"
+                       "   \"subclass\": true}]}}");
+  ASSERT_EQ(Ps.size(), 1u) << allProblems(Ps);
+  EXPECT_EQ(Ps[0].File, "bad.json");
+  EXPECT_EQ(Ps[0].Pos.Line, 3u);
+  EXPECT_EQ(Ps[0].Pos.Column, 4u);
+  EXPECT_EQ(Ps[0].JsonPath, "$.ui.classes[0].subclass");
+  EXPECT_EQ(Ps[0].Remedy, "did you mean 'subclasses'?");
+  EXPECT_EQ(formatProblem(Ps[0]),
+            "bad.json:3:4: error: unknown key 'subclass' [at "
+            "$.ui.classes[0].subclass]; did you mean 'subclasses'?");
+}
+
+TEST(RulePack, UnknownKeyWithNoNearNameListsTheAllowedOnes) {
+  auto Ps = problemsOf(R"({"format": 1, "name": "x", "description": "d",
+                           "zzzzzz": 1})");
+  ASSERT_EQ(Ps.size(), 1u);
+  EXPECT_NE(Ps[0].Remedy.find("allowed keys here: '$schema', 'format'"),
+            std::string::npos)
+      << Ps[0].Remedy;
+}
+
+TEST(RulePack, BadPatternIsExplained) {
+  auto Ps = problemsOf(R"({"format": 1, "name": "x", "description": "d",
+                           "spawners": [{"function": "std:thread"}]})");
+  ASSERT_EQ(Ps.size(), 1u);
+  EXPECT_EQ(Ps[0].JsonPath, "$.spawners[0].function");
+  EXPECT_NE(Ps[0].Message.find("did you mean '::'"), std::string::npos)
+      << Ps[0].Message;
+}
+
+TEST(RulePack, TypeEnumAndRequiredErrors) {
+  auto Ps = problemsOf(R"({"format": 2, "name": "Bad Name",
+                           "spawners": [{"function": "f", "callable": "first"},
+                                        {"callable": -1}],
+                           "ui_thread": {"kind": "mian"},
+                           "ui": {"functions": "st::*"}})");
+  std::string All = allProblems(Ps);
+  EXPECT_NE(All.find("missing required key 'description' [at $]"),
+            std::string::npos)
+      << All;
+  EXPECT_NE(All.find("2 is not one of 1 [at $.format]"), std::string::npos)
+      << All;
+  EXPECT_NE(All.find("'Bad Name' does not match"), std::string::npos) << All;
+  EXPECT_NE(All.find("expected an integer >= 0 or 'auto', found 'first' [at "
+                     "$.spawners[0].callable]"),
+            std::string::npos)
+      << All;
+  EXPECT_NE(All.find("missing required key 'function' [at $.spawners[1]]"),
+            std::string::npos)
+      << All;
+  EXPECT_NE(All.find("'mian' is not one of 'main', 'first-caller', 'context' "
+                     "[at $.ui_thread.kind]; did you mean 'main'?"),
+            std::string::npos)
+      << All;
+  EXPECT_NE(All.find("expected an array, found a string [at "
+                     "$.ui.functions]"),
+            std::string::npos)
+      << All;
+}
+
+TEST(RulePack, InvalidJsonAndUnreadableFile) {
+  std::vector<Problem> Ps;
+  EXPECT_FALSE(parsePack("{\n  \"format\": 1,\n}", "broken.json", Ps));
+  ASSERT_EQ(Ps.size(), 1u);
+  EXPECT_EQ(formatProblem(Ps[0]),
+            "broken.json:3:1: error: invalid JSON: expected a quoted key");
+  Ps.clear();
+  EXPECT_FALSE(loadPackFile("/nonexistent/pack.json", Ps));
+  ASSERT_EQ(Ps.size(), 1u);
+  EXPECT_NE(formatProblem(Ps[0]).find("/nonexistent/pack.json: error: cannot "
+                                      "read the rule pack"),
+            std::string::npos);
+}
+
+TEST(RulePack, ClosestMatch) {
+  EXPECT_EQ(closestMatch("spawner", {"spawners", "signals"}), "spawners");
+  EXPECT_EQ(closestMatch("xyzzy", {"spawners", "signals"}), "");
+}
