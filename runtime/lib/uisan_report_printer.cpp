@@ -1,0 +1,229 @@
+#include "uisan_report_printer.h"
+
+#include <cstring>
+
+namespace uisan {
+
+const char *stripPrefix(const char *file, const char *prefix) {
+  size_t n = prefix ? std::strlen(prefix) : 0;
+  if (n && !std::strncmp(file, prefix, n))
+    return file + n;
+  return file;
+}
+
+namespace {
+
+const char *baseName(const char *path) {
+  const char *slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+void threadName(const ThreadDesc &t, Out &out) {
+  out.str("T").udec(t.uid);
+  if (t.name[0])
+    out.str(" '").str(t.name).str("'");
+  if (t.is_main)
+    out.str(" (main thread)");
+  else
+    out.str(t.running ? " (running)" : " (finished)");
+}
+
+void frameText(const Frame &f, int index, const PrintOptions &o, Out &out) {
+  out.str("    #").dec(index).str(" ").hex(f.pc, 12).str(" ");
+  if (f.function[0])
+    out.str(f.function).str(" ");
+  if (f.file[0]) {
+    out.str(stripPrefix(f.file, o.strip_path_prefix));
+    if (f.line)
+      out.str(":").dec(f.line);
+  } else {
+    out.str("(").str(baseName(f.module)).str("+").hex(f.module_offset).str(")");
+  }
+  out.str("\n");
+}
+
+void stackText(const Stack &s, const PrintOptions &o, Out &out) {
+  if (!s.size) {
+    out.str("    <empty stack>\n");
+    return;
+  }
+  for (int i = 0; i < s.size; ++i)
+    frameText(s.frames[i], i, o, out);
+}
+
+void createdByText(const ThreadDesc &t, Out &out) {
+  if (t.is_main) {
+    out.str("the process's main thread");
+  } else if (t.external) {
+    out.str("not started under uisan");
+  } else {
+    out.str("created");
+    if (t.has_parent)
+      out.str(" by thread T").udec(t.parent_uid);
+    out.str(" at:");
+  }
+}
+
+void threadSection(const ThreadDesc &t, const PrintOptions &o, Out &out) {
+  out.str("\n  Thread ");
+  threadName(t, out);
+  out.str(" ");
+  createdByText(t, out);
+  out.str("\n");
+  if (!t.is_main && !t.external)
+    stackText(t.created, o, out);
+}
+
+void runText(const Report &r, Out &out) {
+  out.str("run ").udec(r.run_id);
+  if (r.run_known)
+    out.str(" (session ").udec(r.session_id).str(")");
+}
+
+void summaryText(const Report &r, const PrintOptions &o, Out &out) {
+  out.str("SUMMARY: uisan: ").str(reportKindName(r.kind));
+  if (const Frame *f = r.summaryFrame()) {
+    if (f->file[0]) {
+      out.str(" ").str(stripPrefix(f->file, o.strip_path_prefix));
+      out.str(":").dec(f->line);
+    } else {
+      out.str(" (").str(baseName(f->module)).str("+").hex(f->module_offset).str(")");
+    }
+    if (f->function[0])
+      out.str(" in ").str(f->function);
+  }
+  out.str("\n");
+}
+
+const char *leakNoun(ReportKind k) {
+  return k == ReportKind::ExecutorLeak ? "executor leaks" : "thread leaks";
+}
+
+} // namespace
+
+void printReportText(const Report &r, const PrintOptions &o, Out &out) {
+  out.str("==================\n");
+  out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid).str(")\n");
+  switch (r.kind) {
+  case ReportKind::UiCallOffThread:
+    out.str("  UI call '").str(r.what).str("' from thread ");
+    threadName(r.thread, out);
+    out.str(", which holds no script-run context:\n");
+    stackText(r.stack, o, out);
+    threadSection(r.thread, o, out);
+    break;
+  case ReportKind::StaleContext:
+    out.str("  UI call '").str(r.what).str("' from thread ");
+    threadName(r.thread, out);
+    out.str(" uses the context of ");
+    runText(r, out);
+    out.str(", which has ended:\n");
+    stackText(r.stack, o, out);
+    if (r.run_known && r.run_end.size) {
+      out.str("\n  ");
+      runText(r, out);
+      out.str(" ended at:\n");
+      stackText(r.run_end, o, out);
+    }
+    threadSection(r.thread, o, out);
+    break;
+  case ReportKind::ContextLeak:
+    out.str("  Thread ");
+    threadName(r.thread, out);
+    out.str(" still holds the context of ");
+    runText(r, out);
+    out.str(" ").dec(r.linger_ms).str(" ms after the run ended; ");
+    createdByText(r.thread, out);
+    out.str("\n");
+    stackText(r.stack, o, out);
+    if (r.run_known && r.run_end.size) {
+      out.str("\n  ");
+      runText(r, out);
+      out.str(" ended at:\n");
+      stackText(r.run_end, o, out);
+    }
+    break;
+  case ReportKind::ThreadLeak:
+    out.str("  Thread ");
+    threadName(r.thread, out);
+    if (r.leak_when == LeakWhen::RunEnd) {
+      out.str(", started during ");
+      runText(r, out);
+      out.str(", is still running ").dec(r.linger_ms).str(" ms after the run ended; ");
+    } else {
+      out.str(r.thread.running ? " is still running at exit and was never joined or detached; "
+                               : " finished but was never joined; ");
+    }
+    createdByText(r.thread, out);
+    out.str("\n");
+    stackText(r.stack, o, out);
+    break;
+  case ReportKind::ExecutorLeak:
+    out.str("  Executor E").udec(r.executor_id).str(" '").str(r.what).str("'");
+    out.str(" was never shut down; created by thread T").udec(r.thread.uid).str(" at:\n");
+    stackText(r.stack, o, out);
+    break;
+  }
+  if (r.count > 1)
+    out.str("\n  And ").dec(r.count - 1).str(" more similar ").str(leakNoun(r.kind)).str(".\n");
+  out.str("\n");
+  summaryText(r, o, out);
+  out.str("==================\n");
+}
+
+namespace {
+
+void stackJson(const Stack &s, const PrintOptions &o, Out &out) {
+  out.ch('[');
+  for (int i = 0; i < s.size; ++i) {
+    const Frame &f = s.frames[i];
+    if (i)
+      out.ch(',');
+    out.str("{\"pc\":\"").hex(f.pc).str("\",\"function\":").json(f.function);
+    out.str(",\"file\":").json(stripPrefix(f.file, o.strip_path_prefix));
+    out.str(",\"line\":").dec(f.line).str(",\"module\":").json(f.module);
+    out.str(",\"offset\":\"").hex(f.module_offset).str("\"}");
+  }
+  out.ch(']');
+}
+
+} // namespace
+
+void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
+  out.str("{\"kind\":").json(reportKindName(r.kind));
+  out.str(",\"pid\":").dec(r.pid);
+  out.str(",\"count\":").dec(r.count < 1 ? 1 : r.count);
+  out.str(",\"what\":").json(r.what);
+  out.str(",\"summary\":");
+  if (const Frame *f = r.summaryFrame()) {
+    out.str("{\"function\":").json(f->function);
+    out.str(",\"file\":").json(stripPrefix(f->file, o.strip_path_prefix));
+    out.str(",\"line\":").dec(f->line).str("}");
+  } else {
+    out.str("null");
+  }
+  const ThreadDesc &t = r.thread;
+  out.str(",\"thread\":{\"id\":\"T").udec(t.uid).str("\",\"name\":").json(t.name);
+  out.str(",\"state\":").json(t.running ? "running" : "finished");
+  out.str(",\"main\":").str(t.is_main ? "true" : "false");
+  if (t.has_parent)
+    out.str(",\"created_by\":\"T").udec(t.parent_uid).str("\"");
+  out.str(",\"created_at\":");
+  stackJson(t.created, o, out);
+  out.str("},\"stack\":");
+  stackJson(r.stack, o, out);
+  if (r.run_id) {
+    out.str(",\"run\":").udec(r.run_id);
+    if (r.run_known) {
+      out.str(",\"session\":").udec(r.session_id).str(",\"run_ended_at\":");
+      stackJson(r.run_end, o, out);
+    }
+  }
+  if (r.kind == ReportKind::ThreadLeak)
+    out.str(",\"when\":").json(r.leak_when == LeakWhen::RunEnd ? "run-end" : "exit");
+  if (r.kind == ReportKind::ExecutorLeak)
+    out.str(",\"executor\":\"E").udec(r.executor_id).str("\"");
+  out.str("}\n");
+}
+
+} // namespace uisan

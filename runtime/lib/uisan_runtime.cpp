@@ -1,0 +1,587 @@
+#include "uisan_runtime.h"
+#include "uisan_out.h"
+#include "uisan_report.h"
+#include "uisan_report_printer.h"
+#include "uisan_suppressions.h"
+#include "uisan_symbolizer.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+// Optional hook: an app or framework may define it to provide default
+// options (applied before UISAN_OPTIONS).
+extern "C" const char *__uisan_default_options() __attribute__((weak));
+
+namespace uisan {
+
+thread_local int t_in_runtime __attribute__((tls_model("initial-exec")));
+thread_local ThreadState *t_self __attribute__((tls_model("initial-exec")));
+
+namespace {
+
+Flags g_flags;
+ThreadRegistry g_registry;
+RunTable g_runs;
+ExecutorTable g_executors;
+Suppressions g_suppressions;
+std::atomic<bool> g_ready;
+std::atomic<bool> g_init_started;
+pthread_key_t g_key;
+int g_log_fd = 2;
+int g_json_fd = -1;
+std::atomic<int> g_reported;
+char g_process_name[16];
+
+// Everything below is guarded by g_report_mu (taken before any other
+// runtime lock, never the other way round).
+pthread_mutex_t g_report_mu = PTHREAD_MUTEX_INITIALIZER;
+Report g_report;
+char g_text[1 << 17];
+
+/// What a report needs of a thread, copied under the registry lock.
+struct Snapshot {
+  uint64_t uid, parent_uid, ctx, origin_run;
+  bool has_parent, is_main, external, running;
+  char name[16];
+  StackTrace created;
+};
+
+struct Site {
+  uint64_t key;
+  int count;
+};
+constexpr int kMaxSites = 4096;
+Site g_sites[kMaxSites];
+
+/// Thread and executor leaks, grouped by creation stack until exit.
+struct LeakGroup {
+  bool used;
+  ReportKind kind;
+  LeakWhen when;
+  uint64_t key;
+  int count;
+  Snapshot first;
+  uint64_t run_id;
+  int linger_ms;
+  uint64_t executor_id;
+  const char *what;
+};
+constexpr int kMaxLeakGroups = 256;
+LeakGroup g_groups[kMaxLeakGroups];
+
+constexpr int kMaxSnapshots = 256;
+Snapshot g_snaps[kMaxSnapshots];
+int g_snap_kind[kMaxSnapshots]; // 0 context-leak, 1 thread-leak
+bool g_snap_done[kMaxSnapshots];
+
+void die(const char *a, const char *b = "", const char *c = "") {
+  char buf[1400];
+  Out out(buf, sizeof(buf));
+  out.str("uisan: ERROR: ").str(a).str(b).str(c).str("\n");
+  out.flushTo(2);
+  _exit(kBadOptionsExitCode);
+}
+
+int openOutput(const char *path, const char *option) {
+  if (!std::strcmp(path, "stderr"))
+    return 2;
+  if (!std::strcmp(path, "stdout"))
+    return 1;
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    die("cannot open ", option, path);
+  return fd;
+}
+
+void snapshotLocked(ThreadState &t, Snapshot &s) {
+  s.uid = t.uid;
+  s.parent_uid = t.parent_uid;
+  s.has_parent = t.has_parent;
+  s.is_main = t.is_main;
+  s.external = t.external;
+  s.running = t.status == ThreadStatus::Running || t.status == ThreadStatus::Starting;
+  s.ctx = t.ctx.load(std::memory_order_relaxed);
+  s.origin_run = t.origin_run;
+  s.created = t.created;
+  std::memcpy(s.name, t.name, sizeof(s.name));
+  if (!s.name[0] && t.status == ThreadStatus::Running && !t.joining) {
+    // Not named through pthread_setname_np: ask the kernel. Safe while the
+    // lock is held and the thread has not passed finished().
+    char buf[16] = {0};
+    if (pthread_getname_np(t.pthread, buf, sizeof(buf)) == 0 &&
+        std::strcmp(buf, g_process_name))
+      std::memcpy(s.name, buf, sizeof(s.name));
+  }
+  s.name[sizeof(s.name) - 1] = '\0';
+}
+
+void describe(const Snapshot &s, ThreadDesc &d) {
+  d.uid = s.uid;
+  d.parent_uid = s.parent_uid;
+  d.has_parent = s.has_parent;
+  d.is_main = s.is_main;
+  d.external = s.external;
+  d.running = s.running;
+  std::memcpy(d.name, s.name, sizeof(s.name));
+  symbolizeStack(s.created, d.created);
+}
+
+uint64_t firstUserPc(const StackTrace &st) {
+  for (int i = 0; i < st.size; ++i)
+    if (classifyAddress(st.pc[i]) == CodeOrigin::User)
+      return st.pc[i];
+  return st.size ? st.pc[0] : 0;
+}
+
+uint64_t siteKey(ReportKind kind, const StackTrace &st) {
+  return (firstUserPc(st) * 31 + static_cast<uint64_t>(kind) + 1) | 1;
+}
+
+/// Counts a report at `key`; false when the site already used its quota.
+bool siteAllows(uint64_t key) {
+  int max = g_flags.max_reports_per_site;
+  if (max == 0)
+    return true;
+  for (int n = 0; n < kMaxSites; ++n) {
+    Site &s = g_sites[(key + n) % kMaxSites];
+    if (s.key == key) {
+      if (s.count >= max)
+        return false;
+      ++s.count;
+      return true;
+    }
+    if (s.key == 0) {
+      s.key = key;
+      s.count = 1;
+      return true;
+    }
+  }
+  return true; // table full: report rather than lose it
+}
+
+/// Prints `r` unless suppressed. Report lock held.
+void emit(Report &r) {
+  if (g_suppressions.matches(r)) {
+    logLine(1, "suppressed a ", reportKindName(r.kind), " report");
+    return;
+  }
+  PrintOptions po;
+  po.strip_path_prefix = g_flags.strip_path_prefix.c_str();
+  Out out(g_text, sizeof(g_text));
+  printReportText(r, po, out);
+  out.flushTo(g_log_fd);
+  if (g_json_fd >= 0) {
+    printReportJson(r, po, out);
+    out.flushTo(g_json_fd);
+  }
+  g_reported.fetch_add(1);
+  if (g_flags.halt_on_error) {
+    fflush(nullptr);
+    _exit(g_flags.exitcode);
+  }
+}
+
+void runInfo(Report &r, uint64_t run) {
+  r.run_id = run;
+  StackTrace ended;
+  ended.size = 0;
+  r.run_known = g_runs.info(run, r.session_id, &ended);
+  if (r.run_known)
+    symbolizeStack(ended, r.run_end);
+}
+
+void addLeak(ReportKind kind, LeakWhen when, const Snapshot &s, uint64_t key,
+             uint64_t run, int linger, uint64_t executor_id, const char *what) {
+  for (LeakGroup &g : g_groups) {
+    if (g.used && g.kind == kind && g.when == when && g.key == key) {
+      ++g.count;
+      return;
+    }
+  }
+  for (LeakGroup &g : g_groups) {
+    if (!g.used) {
+      g.used = true;
+      g.kind = kind;
+      g.when = when;
+      g.key = key;
+      g.count = 1;
+      g.first = s;
+      g.run_id = run;
+      g.linger_ms = linger;
+      g.executor_id = executor_id;
+      g.what = what;
+      return;
+    }
+  }
+  logLine(1, "leak group table full; a ", reportKindName(kind), " was not reported");
+}
+
+void flushLeakGroups() {
+  for (LeakGroup &g : g_groups) {
+    if (!g.used)
+      continue;
+    Report &r = g_report;
+    r.clear();
+    r.kind = g.kind;
+    r.pid = getpid();
+    r.count = g.count;
+    r.leak_when = g.when;
+    r.linger_ms = g.linger_ms;
+    r.executor_id = g.executor_id;
+    if (g.what)
+      std::strncpy(r.what, g.what, sizeof(r.what) - 1);
+    describe(g.first, r.thread);
+    r.stack = r.thread.created;
+    if (g.run_id)
+      runInfo(r, g.run_id);
+    emit(r);
+    g.used = false;
+  }
+}
+
+void onThreadExit(void *p) {
+  auto *t = static_cast<ThreadState *>(p);
+  t_self = nullptr;
+  g_registry.finished(t); // t may be reused from here on
+}
+
+void forkPrepare() {
+  pthread_mutex_lock(&g_report_mu);
+  g_registry.lock();
+  g_runs.lock();
+  g_executors.lock();
+}
+
+void forkParent() {
+  g_executors.unlock();
+  g_runs.unlock();
+  g_registry.unlock();
+  pthread_mutex_unlock(&g_report_mu);
+}
+
+void forkChild() {
+  pthread_mutex_init(&g_report_mu, nullptr);
+  g_registry.afterForkChild(t_self);
+  g_runs.afterForkChild();
+  g_executors.afterForkChild();
+  symbolizerAfterForkChild();
+}
+
+void atExit() {
+  int n = finalCheck();
+  if (n > 0 && g_flags.exitcode != 0) {
+    fflush(nullptr);
+    _exit(g_flags.exitcode);
+  }
+}
+
+struct timespec deadlineAfter(int ms) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += static_cast<long>(ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_nsec -= 1000000000L;
+    ++ts.tv_sec;
+  }
+  return ts;
+}
+
+bool past(const struct timespec &deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec > deadline.tv_sec ||
+         (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+}
+
+} // namespace
+
+bool runtimeReady() { return g_ready.load(std::memory_order_acquire); }
+const Flags &flags() { return g_flags; }
+ThreadRegistry &registry() { return g_registry; }
+RunTable &runs() { return g_runs; }
+ExecutorTable &executors() { return g_executors; }
+
+void logLine(int level, const char *a, const char *b, const char *c) {
+  if (g_flags.verbosity < level)
+    return;
+  char buf[1200];
+  Out out(buf, sizeof(buf));
+  out.str("==").dec(getpid()).str("== uisan: ").str(a).str(b).str(c).str("\n");
+  out.flushTo(g_log_fd);
+}
+
+void runtimeInit() {
+  if (g_init_started.exchange(true))
+    return;
+  RuntimeScope scope;
+  initCodeOrigins();
+  g_flags.setDefaults();
+  FlagError error;
+  if (__uisan_default_options &&
+      !parseFlags(__uisan_default_options(), g_flags, error))
+    die(error.message, " (in __uisan_default_options)");
+  if (!parseFlags(getenv("UISAN_OPTIONS"), g_flags, error))
+    die(error.message, " (in UISAN_OPTIONS)");
+  if (g_flags.help)
+    printFlagsHelp(g_flags, 2);
+  g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ");
+  if (!g_flags.json_path.empty())
+    g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ");
+  if (!g_flags.suppressions.empty()) {
+    char err[600];
+    if (!g_suppressions.load(g_flags.suppressions.c_str(), err, sizeof(err)))
+      die(err, " (option suppressions)");
+  }
+  symbolizerInit(g_flags.symbolize, g_flags.external_symbolizer_path.c_str());
+  std::strncpy(g_process_name, program_invocation_short_name, 15);
+  g_registry.init();
+  g_runs.init();
+  g_executors.init();
+  pthread_key_create(&g_key, onThreadExit);
+  bool is_main = getpid() == gettid();
+  ThreadState *self = g_registry.allocateRunning(pthread_self(), is_main);
+  if (self) {
+    t_self = self;
+    pthread_setspecific(g_key, self);
+  }
+  pthread_atfork(forkPrepare, forkParent, forkChild);
+  atexit(atExit);
+  g_ready.store(true, std::memory_order_release);
+  logLine(1, "runtime ready; options: ", getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "(none)");
+  if (const char *packs = getenv("UISAN_RULE_PACKS"))
+    logLine(1, "rule packs (validated by uisan-run; toolkit interception is not in this version): ", packs);
+}
+
+ThreadState *currentThread() {
+  if (ThreadState *t = t_self)
+    return t;
+  if (!runtimeReady())
+    return nullptr;
+  RuntimeScope scope;
+  ThreadState *t = g_registry.allocateRunning(pthread_self(), false);
+  if (t) {
+    t_self = t;
+    pthread_setspecific(g_key, t);
+  }
+  return t;
+}
+
+ThreadState *prepareThread(bool detached) {
+  ThreadState *parent = currentThread();
+  uint64_t ctx = 0, origin = 0;
+  unsigned flags = 0;
+  if (parent) {
+    ctx = parent->next_ctx;
+    flags = parent->next_flags;
+    parent->next_ctx = 0;
+    parent->next_flags = 0;
+    uint64_t pctx = parent->ctx.load(std::memory_order_relaxed);
+    origin = pctx ? pctx : parent->origin_run;
+  }
+  StackTrace created;
+  captureStack(created);
+  ThreadState *t = g_registry.allocate();
+  if (!t) {
+    logLine(1, "thread table full; a new thread runs untracked");
+    return nullptr;
+  }
+  g_registry.lock();
+  t->detached = detached;
+  t->has_parent = parent != nullptr;
+  t->parent_uid = parent ? parent->uid : 0;
+  t->origin_run = origin;
+  t->created = created;
+  t->ctx.store(ctx, std::memory_order_relaxed);
+  t->daemon.store(flags & 1u, std::memory_order_relaxed);
+  g_registry.unlock();
+  return t;
+}
+
+void threadStarted(ThreadState *t) {
+  t_self = t;
+  g_registry.started(t, pthread_self());
+  pthread_setspecific(g_key, t);
+}
+
+void checkUiCall(const char *what) {
+  if (!runtimeReady() || t_in_runtime)
+    return;
+  RuntimeScope scope;
+  ThreadState *t = currentThread();
+  if (!t)
+    return;
+  uint64_t ctx = t->ctx.load(std::memory_order_relaxed);
+  if (ctx && g_runs.isActive(ctx))
+    return;
+  ReportKind kind = ctx ? ReportKind::StaleContext : ReportKind::UiCallOffThread;
+  StackTrace st;
+  captureStack(st);
+  uint64_t key = siteKey(kind, st);
+  pthread_mutex_lock(&g_report_mu);
+  if (siteAllows(key)) {
+    Report &r = g_report;
+    r.clear();
+    r.kind = kind;
+    r.pid = getpid();
+    r.count = 1;
+    std::strncpy(r.what, what ? what : "?", sizeof(r.what) - 1);
+    Snapshot s;
+    g_registry.lock();
+    snapshotLocked(*t, s);
+    g_registry.unlock();
+    describe(s, r.thread);
+    symbolizeStack(st, r.stack);
+    if (ctx)
+      runInfo(r, ctx);
+    emit(r);
+  }
+  pthread_mutex_unlock(&g_report_mu);
+}
+
+void endRun(uint64_t ctx) {
+  if (!runtimeReady() || t_in_runtime || !ctx)
+    return;
+  RuntimeScope scope;
+  ThreadState *self = currentThread();
+  StackTrace where;
+  captureStack(where);
+  if (!g_runs.end(ctx, where)) {
+    logLine(1, "run_end of a run that is not live (ignored)");
+    return;
+  }
+  if (self && self->ctx.load(std::memory_order_relaxed) == ctx)
+    self->ctx.store(0, std::memory_order_relaxed);
+  logLine(1, "run ended; waiting for its threads");
+
+  auto pending = [&](ThreadState &t) {
+    if (&t == self || t.leak_reported)
+      return 0;
+    if (t.status != ThreadStatus::Running && t.status != ThreadStatus::Starting)
+      return 0;
+    if (t.ctx.load(std::memory_order_relaxed) == ctx)
+      return 1; // context-leak
+    if (t.origin_run == ctx && !t.daemon.load(std::memory_order_relaxed) &&
+        g_flags.report_thread_leaks)
+      return 2; // thread-leak
+    return 0;
+  };
+
+  struct timespec deadline = deadlineAfter(g_flags.linger_ms);
+  g_registry.lock();
+  for (;;) {
+    int n = 0;
+    for (int i = 0; i < g_registry.highWater(); ++i)
+      n += pending(g_registry.slot(i)) ? 1 : 0;
+    if (n == 0 || past(deadline))
+      break;
+    g_registry.waitForExit(deadline);
+  }
+  g_registry.unlock();
+
+  pthread_mutex_lock(&g_report_mu);
+  int count = 0;
+  g_registry.lock();
+  for (int i = 0; i < g_registry.highWater() && count < kMaxSnapshots; ++i) {
+    ThreadState &t = g_registry.slot(i);
+    int p = pending(t);
+    if (!p)
+      continue;
+    snapshotLocked(t, g_snaps[count]);
+    g_snap_kind[count] = p;
+    g_snap_done[count] = false;
+    t.leak_reported = true;
+    ++count;
+  }
+  g_registry.unlock();
+
+  for (int i = 0; i < count; ++i) {
+    if (g_snap_kind[i] == 2) {
+      addLeak(ReportKind::ThreadLeak, LeakWhen::RunEnd, g_snaps[i],
+              g_snaps[i].created.hash(), ctx, g_flags.linger_ms, 0, nullptr);
+      continue;
+    }
+    if (g_snap_done[i])
+      continue;
+    // Context leaks of this run end, grouped by creation stack.
+    uint64_t h = g_snaps[i].created.hash();
+    int similar = 0;
+    for (int j = i; j < count; ++j) {
+      if (g_snap_kind[j] == 1 && !g_snap_done[j] && g_snaps[j].created.hash() == h) {
+        g_snap_done[j] = true;
+        ++similar;
+      }
+    }
+    if (!siteAllows(siteKey(ReportKind::ContextLeak, g_snaps[i].created)))
+      continue;
+    Report &r = g_report;
+    r.clear();
+    r.kind = ReportKind::ContextLeak;
+    r.pid = getpid();
+    r.count = similar;
+    r.linger_ms = g_flags.linger_ms;
+    describe(g_snaps[i], r.thread);
+    r.stack = r.thread.created;
+    runInfo(r, ctx);
+    emit(r);
+  }
+  pthread_mutex_unlock(&g_report_mu);
+}
+
+int finalCheck() {
+  if (!runtimeReady())
+    return 0;
+  RuntimeScope scope;
+  ThreadState *self = t_self;
+  pthread_mutex_lock(&g_report_mu);
+  if (g_flags.report_thread_leaks) {
+    g_registry.lock();
+    for (int i = 0; i < g_registry.highWater(); ++i) {
+      ThreadState &t = g_registry.slot(i);
+      if (t.status == ThreadStatus::Free || &t == self || t.is_main ||
+          t.external || t.detached || t.joining || t.leak_reported)
+        continue;
+      Snapshot s;
+      snapshotLocked(t, s);
+      t.leak_reported = true;
+      addLeak(ReportKind::ThreadLeak, LeakWhen::Exit, s,
+              s.created.hash() ^ (s.running ? 0 : 0x9e3779b97f4a7c15ull), 0, 0, 0,
+              nullptr);
+    }
+    g_registry.unlock();
+  }
+  if (g_flags.report_executor_leaks) {
+    g_executors.lock();
+    for (int i = 0; i < ExecutorTable::kMaxExecutors; ++i) {
+      const ExecutorTable::Record &e = g_executors.record(i);
+      if (!e.id)
+        continue;
+      Snapshot s;
+      std::memset(&s, 0, sizeof(s));
+      s.uid = e.creator_uid;
+      s.running = true;
+      s.created = e.created;
+      addLeak(ReportKind::ExecutorLeak, LeakWhen::Exit, s, e.created.hash(), 0, 0,
+              e.id, e.kind);
+    }
+    g_executors.unlock();
+  }
+  flushLeakGroups();
+  int n = g_reported.load();
+  if (n > 0) {
+    char buf[128];
+    Out out(buf, sizeof(buf));
+    out.str("uisan: reported ").dec(n).str(n == 1 ? " warning\n" : " warnings\n");
+    out.flushTo(g_log_fd);
+  }
+  pthread_mutex_unlock(&g_report_mu);
+  return n;
+}
+
+} // namespace uisan

@@ -1,0 +1,60 @@
+// uisan_runtime.h - the runtime's state and its operations, shared by the
+// interceptors and the C API: thread bookkeeping, UI-call checks, run end
+// and exit checks, and report emission.
+#ifndef UISAN_RUNTIME_H
+#define UISAN_RUNTIME_H
+
+#include "uisan_context.h"
+#include "uisan_flags.h"
+#include "uisan_thread_registry.h"
+
+#include <cstdint>
+
+namespace uisan {
+
+/// Set while the calling thread is inside the runtime: interceptors and API
+/// calls re-entered from there (or from a signal handler that interrupted
+/// it) pass straight through.
+extern thread_local int t_in_runtime __attribute__((tls_model("initial-exec")));
+extern thread_local ThreadState *t_self __attribute__((tls_model("initial-exec")));
+
+/// RAII guard for t_in_runtime.
+class RuntimeScope {
+public:
+  RuntimeScope() { ++t_in_runtime; }
+  ~RuntimeScope() { --t_in_runtime; }
+  RuntimeScope(const RuntimeScope &) = delete;
+  RuntimeScope &operator=(const RuntimeScope &) = delete;
+};
+
+/// True once initialisation finished.
+bool runtimeReady();
+/// Idempotent; called from libuisan's constructor (and lazily).
+void runtimeInit();
+const Flags &flags();
+ThreadRegistry &registry();
+RunTable &runs();
+ExecutorTable &executors();
+
+/// The calling thread's state, registering it as external if unknown.
+ThreadState *currentThread();
+
+/// Prepares the bookkeeping of a thread about to be created by the calling
+/// thread; nullptr if it will run untracked.
+ThreadState *prepareThread(bool detached);
+/// Runs on the new thread before the user's function.
+void threadStarted(ThreadState *t);
+
+/// The checks behind the C API.
+void checkUiCall(const char *what);
+void endRun(uint64_t ctx);
+
+/// Exit-time checks; returns the number of reports made by the process.
+int finalCheck();
+
+/// verbosity-gated diagnostics to the log.
+void logLine(int level, const char *a, const char *b = "", const char *c = "");
+
+} // namespace uisan
+
+#endif

@@ -1,0 +1,125 @@
+#include "uisan_stacktrace.h"
+
+#include <atomic>
+#include <cstring>
+#include <dlfcn.h>
+#include <link.h>
+#include <unwind.h>
+
+namespace uisan {
+
+uint64_t StackTrace::hash() const {
+  uint64_t h = 1469598103934665603ull;
+  for (int i = 0; i < size; ++i) {
+    h ^= pc[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+namespace {
+
+uintptr_t g_runtime_begin, g_runtime_end;
+constexpr int kMaxFrameworkModules = 32;
+std::atomic<uintptr_t> g_framework_base[kMaxFrameworkModules];
+std::atomic<int> g_framework_count;
+
+struct UnwindState {
+  StackTrace *out;
+  bool skipping;
+};
+
+_Unwind_Reason_Code unwindOne(struct _Unwind_Context *ctx, void *arg) {
+  auto *st = static_cast<UnwindState *>(arg);
+  uintptr_t pc = _Unwind_GetIP(ctx);
+  if (!pc)
+    return _URC_END_OF_STACK;
+  if (st->skipping && isRuntimeAddress(pc))
+    return _URC_NO_REASON;
+  st->skipping = false;
+  if (st->out->size >= kMaxStackFrames)
+    return _URC_END_OF_STACK;
+  st->out->pc[st->out->size++] = pc;
+  return _URC_NO_REASON;
+}
+
+struct RangeQuery {
+  uintptr_t addr;
+  uintptr_t begin, end;
+};
+
+int findRange(struct dl_phdr_info *info, size_t, void *arg) {
+  auto *q = static_cast<RangeQuery *>(arg);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+      continue;
+    uintptr_t b = info->dlpi_addr + ph.p_vaddr;
+    uintptr_t e = b + ph.p_memsz;
+    if (q->addr >= b && q->addr < e) {
+      q->begin = b;
+      q->end = e;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+bool isSystemPath(const char *path) {
+  return !std::strncmp(path, "/lib/", 5) || !std::strncmp(path, "/lib64/", 7) ||
+         !std::strncmp(path, "/usr/lib/", 9) ||
+         !std::strncmp(path, "/usr/lib64/", 11);
+}
+
+} // namespace
+
+void initCodeOrigins() {
+  RangeQuery q{reinterpret_cast<uintptr_t>(&initCodeOrigins), 0, 0};
+  dl_iterate_phdr(findRange, &q);
+  g_runtime_begin = q.begin;
+  g_runtime_end = q.end;
+}
+
+bool isRuntimeAddress(uintptr_t pc) {
+  return pc >= g_runtime_begin && pc < g_runtime_end;
+}
+
+void declareFrameworkModule(const void *address) {
+  Dl_info info;
+  if (!dladdr(address, &info))
+    return;
+  uintptr_t base = reinterpret_cast<uintptr_t>(info.dli_fbase);
+  int n = g_framework_count.load();
+  for (int i = 0; i < n; ++i)
+    if (g_framework_base[i].load() == base)
+      return;
+  int slot = g_framework_count.fetch_add(1);
+  if (slot < kMaxFrameworkModules)
+    g_framework_base[slot].store(base);
+}
+
+CodeOrigin classifyAddress(uintptr_t pc) {
+  if (isRuntimeAddress(pc))
+    return CodeOrigin::Runtime;
+  Dl_info info;
+  if (!dladdr(reinterpret_cast<void *>(pc), &info))
+    return CodeOrigin::User;
+  uintptr_t base = reinterpret_cast<uintptr_t>(info.dli_fbase);
+  int n = g_framework_count.load();
+  if (n > kMaxFrameworkModules)
+    n = kMaxFrameworkModules;
+  for (int i = 0; i < n; ++i)
+    if (g_framework_base[i].load() == base)
+      return CodeOrigin::Framework;
+  if (info.dli_fname && isSystemPath(info.dli_fname))
+    return CodeOrigin::System;
+  return CodeOrigin::User;
+}
+
+void captureStack(StackTrace &out) {
+  out.size = 0;
+  UnwindState st{&out, true};
+  _Unwind_Backtrace(unwindOne, &st);
+}
+
+} // namespace uisan

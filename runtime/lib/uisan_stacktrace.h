@@ -1,0 +1,38 @@
+// uisan_stacktrace.h - raw stacks (return addresses) captured without
+// allocation, and the classification of an address by the module it is in.
+#ifndef UISAN_STACKTRACE_H
+#define UISAN_STACKTRACE_H
+
+#include <cstddef>
+#include <cstdint>
+
+namespace uisan {
+
+constexpr int kMaxStackFrames = 32;
+
+/// The return addresses of one stack, innermost first; runtime frames are
+/// dropped at capture.
+struct StackTrace {
+  uintptr_t pc[kMaxStackFrames];
+  int size;
+  uint64_t hash() const;
+};
+
+/// Captures the calling thread's stack, dropping frames inside libuisan.
+void captureStack(StackTrace &out);
+
+/// Which kind of code an address belongs to; SUMMARY lines point at the first
+/// User frame.
+enum class CodeOrigin { Runtime, System, Framework, User };
+
+/// Records the text range of the runtime itself (call once at init).
+void initCodeOrigins();
+/// Declares the module containing `address` as framework code.
+void declareFrameworkModule(const void *address);
+CodeOrigin classifyAddress(uintptr_t pc);
+/// True for an address inside libuisan (or the unit-test binary's core).
+bool isRuntimeAddress(uintptr_t pc);
+
+} // namespace uisan
+
+#endif

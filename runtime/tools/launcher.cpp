@@ -1,0 +1,206 @@
+#include "launcher.h"
+
+#include "uisan_flags.h"
+#include "uisan_suppressions.h"
+
+#ifdef UISAN_HAVE_RULES
+#include "uisan/rules/RulePack.h"
+#endif
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace uisan {
+namespace {
+
+const char kUsage[] =
+    "usage: uisan-run [--rules FILE]... [--log FILE] [--json FILE]\n"
+    "                 [--options 'name=value:...'] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Runs PROGRAM with libuisan.so preloaded and reports UI threading bugs.\n"
+    "  --rules FILE    a rule pack (JSON) to validate and pass to the runtime;\n"
+    "                  repeatable\n"
+    "  --log FILE      append text reports to FILE (log_path=FILE)\n"
+    "  --json FILE     append JSON-lines reports to FILE (json_path=FILE)\n"
+    "  --options OPTS  extra runtime options, appended to $UISAN_OPTIONS\n"
+    "  --help-options  list every runtime option\n"
+    "Exit code: PROGRAM's own; the `exitcode` option (default 66) if uisan\n"
+    "reported something; 2 on a usage or configuration error; 126/127 if\n"
+    "PROGRAM cannot be executed / found.\n";
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr, "uisan-run: error: %s\n", message.c_str());
+  std::fprintf(stderr, "run 'uisan-run --help' for usage\n");
+  return kLauncherUsageError;
+}
+
+std::string selfDir() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n <= 0)
+    return ".";
+  buf[n] = '\0';
+  std::string path(buf);
+  return path.substr(0, path.rfind('/'));
+}
+
+std::string findRuntime() {
+  if (const char *env = getenv("UISAN_RUNTIME_LIBRARY"))
+    return env;
+  std::string dir = selfDir();
+  for (const char *rel : {"/libuisan.so", "/../lib/libuisan.so", "/../lib/uisan/libuisan.so"}) {
+    std::string candidate = dir + rel;
+    if (access(candidate.c_str(), R_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+bool pathFitsOption(const std::string &path) {
+  return path.find_first_of(": \t\n") == std::string::npos;
+}
+
+bool validatePack(const std::string &path, std::string &message) {
+#ifdef UISAN_HAVE_RULES
+  std::vector<rules::Problem> problems;
+  if (rules::loadPackFile(path, problems))
+    return true;
+  for (const rules::Problem &p : problems)
+    message += rules::formatProblem(p) + "\n";
+  if (message.empty())
+    message = path + ": invalid rule pack\n";
+  return false;
+#else
+  if (access(path.c_str(), R_OK) == 0)
+    return true;
+  message = path + ": cannot read rule pack: " + std::strerror(errno) + "\n";
+  return false;
+#endif
+}
+
+} // namespace
+
+int launcherMain(int argc, char **argv) {
+  std::vector<std::string> packs;
+  std::string log, json, extra;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char *name, std::string &out) {
+      if (i + 1 >= argc)
+        return false;
+      out = argv[++i];
+      (void)name;
+      return true;
+    };
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (a == "--help-options") {
+      Flags f;
+      f.setDefaults();
+      std::fflush(stdout);
+      printFlagsHelp(f, 1);
+      return 0;
+    }
+    if (a == "--rules") {
+      std::string p;
+      if (!value("--rules", p))
+        return usageError("--rules needs a FILE");
+      packs.push_back(p);
+    } else if (a == "--log") {
+      if (!value("--log", log))
+        return usageError("--log needs a FILE");
+    } else if (a == "--json") {
+      if (!value("--json", json))
+        return usageError("--json needs a FILE");
+    } else if (a == "--options" || a == "-o") {
+      std::string o;
+      if (!value("--options", o))
+        return usageError("--options needs a value");
+      extra += ":" + o;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usageError("unknown option '" + a + "'");
+    } else {
+      break;
+    }
+  }
+  if (i >= argc)
+    return usageError("no PROGRAM to run");
+
+  std::string options = getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "";
+  options += extra;
+  if (!log.empty()) {
+    if (!pathFitsOption(log))
+      return usageError("--log FILE must not contain ':' or whitespace");
+    options += ":log_path=" + log;
+  }
+  if (!json.empty()) {
+    if (!pathFitsOption(json))
+      return usageError("--json FILE must not contain ':' or whitespace");
+    options += ":json_path=" + json;
+  }
+  while (!options.empty() && options[0] == ':')
+    options.erase(0, 1);
+
+  // Validate everything before the app runs: a bad value stops here.
+  Flags flags;
+  flags.setDefaults();
+  FlagError error;
+  if (!parseFlags(options.c_str(), flags, error)) {
+    std::fprintf(stderr, "uisan-run: error: %s\n", error.message);
+    return kLauncherUsageError;
+  }
+  if (!flags.suppressions.empty()) {
+    static Suppressions suppressions;
+    char message[600];
+    if (!suppressions.load(flags.suppressions.c_str(), message, sizeof(message))) {
+      std::fprintf(stderr, "uisan-run: error: %s\n", message);
+      return kLauncherUsageError;
+    }
+  }
+  std::string pack_list;
+  for (const std::string &p : packs) {
+    std::string message;
+    if (!validatePack(p, message)) {
+      std::fputs(message.c_str(), stderr);
+      return kLauncherUsageError;
+    }
+    if (!pack_list.empty())
+      pack_list += "\n";
+    pack_list += p;
+  }
+
+  std::string runtime = findRuntime();
+  if (runtime.empty()) {
+    std::fprintf(stderr, "uisan-run: error: cannot find libuisan.so next to uisan-run "
+                         "(set UISAN_RUNTIME_LIBRARY)\n");
+    return kLauncherUsageError;
+  }
+  std::string preload = getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "";
+  preload = preload.empty() ? runtime : preload + ":" + runtime;
+  setenv("LD_PRELOAD", preload.c_str(), 1);
+  setenv("UISAN_OPTIONS", options.c_str(), 1);
+  if (!pack_list.empty())
+    setenv("UISAN_RULE_PACKS", pack_list.c_str(), 1);
+  else
+    unsetenv("UISAN_RULE_PACKS");
+
+  execvp(argv[i], argv + i);
+  int err = errno;
+  std::fprintf(stderr, "uisan-run: error: cannot run '%s': %s\n", argv[i],
+               std::strerror(err));
+  return err == ENOENT ? kLauncherNotFound : kLauncherCannotExecute;
+}
+
+} // namespace uisan
