@@ -1,0 +1,271 @@
+//===- RuleIndex.cpp - rule packs applied to Clang declarations -----------===//
+
+#include "RuleIndex.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclTemplate.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <mutex>
+
+using namespace clang;
+
+namespace uisan::tidy {
+
+std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks) {
+  static std::mutex Lock;
+  static llvm::StringMap<std::shared_ptr<const RuleDB>> Loaded;
+  std::lock_guard<std::mutex> Guard(Lock);
+  auto &Slot = Loaded[ExtraPacks];
+  if (Slot)
+    return Slot;
+  auto DB = std::make_shared<RuleDB>();
+  DB->Packs = rules::loadShippedPacks(DB->Problems);
+  llvm::SmallVector<llvm::StringRef, 4> Paths;
+  ExtraPacks.split(Paths, ';', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Path : Paths)
+    if (auto P = rules::loadPackFile(Path.trim().str(), DB->Problems))
+      DB->Packs.push_back(std::move(P));
+  Slot = DB;
+  return Slot;
+}
+
+std::string ruleName(const NamedDecl *D) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  std::string Own = D->getDeclName().isIdentifier()
+                        ? D->getName().str()
+                        : D->getDeclName().getAsString();
+  for (const DeclContext *DC = D->getDeclContext(); DC;
+       DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline() || NS->isAnonymousNamespace())
+        continue;
+      Parts.push_back(NS->getName());
+    } else if (const auto *ED = dyn_cast<EnumDecl>(DC)) {
+      if (ED->isScoped())
+        Parts.push_back(ED->getName());
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      if (!RD->getName().empty())
+        Parts.push_back(RD->getName());
+    } else if (isa<FunctionDecl>(DC)) {
+      break; // local classes are named from their function on
+    }
+  }
+  std::string Name;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It)
+    Name += It->str() + "::";
+  return Name + Own;
+}
+
+bool LibraryCode::contains(SourceLocation Loc) {
+  if (Loc.isInvalid())
+    return false;
+  Loc = SM.getExpansionLoc(Loc);
+  FileID FID = SM.getFileID(Loc);
+  auto It = Cache.find(FID.getHashValue());
+  if (It != Cache.end())
+    return It->second;
+  bool Library = SM.isInSystemHeader(Loc);
+  if (!Library)
+    if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
+      llvm::StringRef Name = FE->getName();
+      for (const std::string &P : Prefixes)
+        if (Name.starts_with(P))
+          Library = true;
+    }
+  return Cache[FID.getHashValue()] = Library;
+}
+
+bool RuleIndex::derivesFrom(const CXXRecordDecl *RD,
+                            const rules::Glob &Pattern) {
+  if (!RD || !RD->hasDefinition())
+    return RD && Pattern.matches(ruleName(RD));
+  RD = RD->getDefinition();
+  if (Pattern.matches(ruleName(RD)))
+    return true;
+  bool Found = false;
+  RD->forallBases([&](const CXXRecordDecl *Base) {
+    if (Pattern.matches(ruleName(Base)))
+      Found = true;
+    return !Found;
+  });
+  return Found;
+}
+
+std::optional<UiApi> RuleIndex::computeUi(const FunctionDecl *FD,
+                                          const std::string &Name) {
+  // Compiler-generated copies, moves and destructors carry no UI work.
+  if (FD->isImplicit())
+    return std::nullopt;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (MD && isSignal(MD))
+    return std::nullopt;
+  for (const auto &P : DB->Packs) {
+    if (P->UiExcept.matches(Name))
+      continue;
+    UiApi Api{P.get(), Name, isa<CXXConstructorDecl>(FD)};
+    if (P->UiFunctions.matches(Name))
+      return Api;
+    if (MD) {
+      for (const rules::UiClassRule &R : P->UiClasses) {
+        if (R.Except.matches(Name))
+          continue;
+        bool Hit = R.Subclasses ? derivesFrom(MD->getParent(), R.Name)
+                                : R.Name.matches(ruleName(MD->getParent()));
+        if (Hit) {
+          if (Api.IsConstructor)
+            Api.Name = ruleName(MD->getParent());
+          return Api;
+        }
+      }
+      continue;
+    }
+    if (!FD->getDeclContext()->getRedeclContext()->isTranslationUnit())
+      continue;
+    for (const rules::UiPrefixRule &R : P->UiPrefixes)
+      if (llvm::StringRef(Name).starts_with(R.Prefix) &&
+          !R.Except.matches(Name))
+        return Api;
+  }
+  return std::nullopt;
+}
+
+const RuleIndex::Entry &RuleIndex::classify(const FunctionDecl *FD) {
+  FD = FD->getCanonicalDecl();
+  auto It = Cache.find(FD);
+  if (It != Cache.end())
+    return It->second;
+  // Template instances are classified by their pattern's name.
+  const FunctionDecl *Named = FD;
+  if (const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern())
+    Named = Pattern;
+  std::string Name = ruleName(Named);
+  Entry E;
+  E.Ui = computeUi(FD, Name);
+  for (const auto &P : DB->Packs) {
+    for (const rules::SpawnerRule &R : P->Spawners)
+      if (!E.Spawner && R.Function.matches(Name))
+        E.Spawner = &R;
+    for (const rules::MarshallerRule &R : P->Marshallers)
+      if (!E.Marshaller && R.Function.matches(Name))
+        E.Marshaller = &R;
+    for (const rules::ContextAttachRule &R : P->ContextAttach)
+      if (!E.Attach && R.Function.matches(Name))
+        E.Attach = &R;
+    E.Binder |= P->Binders.matches(Name);
+    E.Guard |= P->ThreadGuards.matches(Name);
+  }
+  return Cache[FD] = std::move(E);
+}
+
+std::optional<UiApi> RuleIndex::uiApi(const FunctionDecl *FD) {
+  return classify(FD).Ui;
+}
+const rules::SpawnerRule *RuleIndex::spawner(const FunctionDecl *FD) {
+  return classify(FD).Spawner;
+}
+const rules::MarshallerRule *RuleIndex::marshaller(const FunctionDecl *FD) {
+  return classify(FD).Marshaller;
+}
+const rules::ContextAttachRule *
+RuleIndex::contextAttach(const FunctionDecl *FD) {
+  return classify(FD).Attach;
+}
+bool RuleIndex::isBinder(const FunctionDecl *FD) {
+  return classify(FD).Binder;
+}
+bool RuleIndex::isThreadGuard(const FunctionDecl *FD) {
+  return classify(FD).Guard;
+}
+
+std::optional<std::string>
+RuleIndex::workerOverride(const CXXMethodDecl *MD) {
+  auto It = OverrideCache.find(MD);
+  if (It != OverrideCache.end())
+    return It->second;
+  std::optional<std::string> Result;
+  llvm::SmallVector<const CXXMethodDecl *, 4> Work(MD->overridden_methods());
+  llvm::SmallPtrSet<const CXXMethodDecl *, 8> Seen;
+  while (!Work.empty() && !Result) {
+    const CXXMethodDecl *Base = Work.pop_back_val();
+    if (!Seen.insert(Base).second)
+      continue;
+    std::string Name = ruleName(Base);
+    for (const auto &P : DB->Packs)
+      if (P->WorkerOverrides.matches(Name))
+        Result = Name;
+    Work.append(Base->overridden_methods().begin(),
+                Base->overridden_methods().end());
+  }
+  return OverrideCache[MD] = Result;
+}
+
+namespace {
+bool nameIn(llvm::StringRef Name, const std::vector<std::string> &Names) {
+  for (const std::string &N : Names)
+    if (Name == N)
+      return true;
+  return false;
+}
+} // namespace
+
+bool RuleIndex::isSignal(const CXXMethodDecl *MD) {
+  auto It = SignalCache.find(MD);
+  if (It != SignalCache.end())
+    return It->second;
+  bool Signal = false;
+  const ASTContext &Ctx = MD->getASTContext();
+  const SourceManager &SM = Ctx.getSourceManager();
+  const CXXMethodDecl *Decl = MD->getCanonicalDecl();
+  const CXXRecordDecl *RD = Decl->getParent();
+  // The access specifier in force is the last one before the declaration;
+  // a signal section is one spelled through a pack's section macro.
+  const AccessSpecDecl *Section = nullptr;
+  for (const clang::Decl *D : RD->decls()) {
+    if (const auto *AS = dyn_cast<AccessSpecDecl>(D))
+      Section = AS;
+    const clang::Decl *Inner = D;
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+      Inner = FT->getTemplatedDecl();
+    if (Inner == Decl)
+      break;
+  }
+  for (const auto &P : DB->Packs) {
+    if (Signal)
+      break;
+    if (Section && !P->SignalSections.empty()) {
+      SourceLocation Loc = Section->getAccessSpecifierLoc();
+      while (Loc.isMacroID() && !Signal) {
+        llvm::StringRef Macro =
+            Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+        Signal = nameIn(Macro, P->SignalSections);
+        Loc = SM.getImmediateMacroCallerLoc(Loc);
+      }
+    }
+    if (!Signal && !P->SignalMarkers.empty()) {
+      // Markers expand to nothing, so look at the text before the
+      // declaration on its line.
+      SourceLocation Begin = SM.getExpansionLoc(Decl->getBeginLoc());
+      bool Invalid = false;
+      llvm::StringRef Buffer = SM.getBufferData(SM.getFileID(Begin), &Invalid);
+      if (!Invalid) {
+        size_t Offset = SM.getFileOffset(Begin);
+        size_t NewLine = Offset ? Buffer.rfind('\n', Offset - 1)
+                                : llvm::StringRef::npos;
+        size_t LineStart = NewLine == llvm::StringRef::npos ? 0 : NewLine + 1;
+        if (LineStart <= Offset) {
+          llvm::StringRef Before = Buffer.slice(LineStart, Offset);
+          for (const std::string &M : P->SignalMarkers)
+            if (Before.contains(M))
+              Signal = true;
+        }
+      }
+    }
+  }
+  return SignalCache[MD] = Signal;
+}
+
+} // namespace uisan::tidy

@@ -1,0 +1,56 @@
+//===- UiCallInThreadCheck.h - uisan-ui-call-in-thread ---------*- C++ -*-===//
+#ifndef UISAN_CHECKER_UICALLINTHREADCHECK_H
+#define UISAN_CHECKER_UICALLINTHREADCHECK_H
+
+#include "RuleIndex.h"
+
+#include "clang-tidy/ClangTidyCheck.h"
+
+#include <memory>
+#include <vector>
+
+namespace uisan::tidy {
+
+/// Finds UI calls (per the rule packs) that can run on a thread started by a
+/// spawner, through any chain of helpers whose bodies are visible.
+///
+/// Docs: docs/checks/uisan-ui-call-in-thread.md
+class UiCallInThreadCheck : public clang::tidy::ClangTidyCheck {
+public:
+  UiCallInThreadCheck(llvm::StringRef Name,
+                      clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
+      override;
+  void onEndOfTranslationUnit() override;
+  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const
+      override {
+    return LangOpts.CPlusPlus || LangOpts.C99;
+  }
+
+private:
+  /// A thread start found in the TU, analysed once the TU is complete.
+  struct Spawn {
+    const clang::Expr *Call = nullptr;      ///< null for an override
+    const clang::Expr *Callable = nullptr;  ///< the argument it runs
+    const clang::CXXMethodDecl *Override = nullptr;
+    std::string OverriddenName;             ///< e.g. 'QThread::run'
+  };
+
+  const std::string RulePacks;
+  const unsigned MaxDepth;
+  const std::string LibraryPrefixes;
+  std::shared_ptr<const RuleDB> DB;
+  std::unique_ptr<RuleIndex> Index;
+  std::unique_ptr<LibraryCode> Library;
+  clang::ASTContext *Ctx = nullptr;
+  std::vector<Spawn> Spawns;
+  /// Variables and classes of thread objects that get the run's context.
+  llvm::SmallPtrSet<const clang::VarDecl *, 4> ContextVars;
+  llvm::SmallPtrSet<const clang::CXXRecordDecl *, 4> ContextClasses;
+};
+
+} // namespace uisan::tidy
+
+#endif

@@ -1,0 +1,275 @@
+//===- Findings.cpp - text, JSON and SARIF printers -----------------------===//
+
+#include "Findings.h"
+#include "../lib/UisanChecks.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA1.h"
+
+#include <map>
+
+namespace uisan::tidy {
+
+const std::string *SourceCache::contents(const std::string &File) {
+  auto It = Files.find(File);
+  if (It != Files.end())
+    return &It->second;
+  if (Missing.count(File))
+    return nullptr;
+  auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+  if (!Buffer) {
+    Missing[File] = true;
+    return nullptr;
+  }
+  return &(Files[File] = (*Buffer)->getBuffer().str());
+}
+
+SourceLocationInfo SourceCache::locate(const std::string &File,
+                                       unsigned Offset) {
+  SourceLocationInfo Loc{File, 0, 0};
+  const std::string *Text = contents(File);
+  if (!Text || Offset > Text->size())
+    return Loc;
+  Loc.Line = 1;
+  size_t LineStart = 0;
+  for (size_t I = 0; I < Offset; ++I)
+    if ((*Text)[I] == '\n') {
+      ++Loc.Line;
+      LineStart = I + 1;
+    }
+  Loc.Column = Offset - LineStart + 1;
+  return Loc;
+}
+
+std::string SourceCache::lineText(const std::string &File, unsigned Line) {
+  const std::string *Text = contents(File);
+  if (!Text || Line == 0)
+    return "";
+  size_t Start = 0;
+  for (unsigned L = 1; L < Line; ++L) {
+    Start = Text->find('\n', Start);
+    if (Start == std::string::npos)
+      return "";
+    ++Start;
+  }
+  size_t End = Text->find('\n', Start);
+  std::string Result = Text->substr(Start, End == std::string::npos
+                                               ? std::string::npos
+                                               : End - Start);
+  if (!Result.empty() && Result.back() == '\r')
+    Result.pop_back();
+  return Result;
+}
+
+namespace {
+
+void printOne(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
+              llvm::StringRef Level, llvm::StringRef Message,
+              llvm::StringRef Check, SourceCache &Sources) {
+  OS << (Loc.File.empty() ? "<unknown>" : Loc.File);
+  if (Loc.Line)
+    OS << ':' << Loc.Line << ':' << Loc.Column;
+  OS << ": " << Level << ": " << Message;
+  if (!Check.empty())
+    OS << " [" << Check << ']';
+  OS << '\n';
+  std::string Line = Sources.lineText(Loc.File, Loc.Line);
+  if (Line.empty() || Loc.Column == 0)
+    return;
+  OS << Line << '\n';
+  std::string Caret;
+  for (unsigned I = 1; I < Loc.Column && I - 1 < Line.size(); ++I)
+    Caret += Line[I - 1] == '\t' ? '\t' : ' ';
+  OS << Caret << "^\n";
+}
+
+const char *levelName(Finding::Level L) {
+  switch (L) {
+  case Finding::Level::Warning:
+    return "warning";
+  case Finding::Level::Error:
+    return "error";
+  }
+  return "warning";
+}
+
+llvm::json::Object locationJson(const SourceLocationInfo &L) {
+  return llvm::json::Object{
+      {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+}
+
+} // namespace
+
+void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               SourceCache &Sources) {
+  for (const Finding &F : Findings) {
+    printOne(OS, F.Loc, levelName(F.Severity), F.Message, F.Check, Sources);
+    for (const FindingNote &N : F.Notes)
+      printOne(OS, N.Loc, "note", N.Message, "", Sources);
+  }
+}
+
+void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
+  llvm::json::Array Items;
+  for (const Finding &F : Findings) {
+    llvm::json::Array Notes;
+    for (const FindingNote &N : F.Notes) {
+      llvm::json::Object Note = locationJson(N.Loc);
+      Note["message"] = N.Message;
+      Notes.push_back(std::move(Note));
+    }
+    llvm::json::Object Item = locationJson(F.Loc);
+    Item["check"] = F.Check;
+    Item["severity"] = levelName(F.Severity);
+    Item["message"] = F.Message;
+    Item["notes"] = std::move(Notes);
+    Items.push_back(std::move(Item));
+  }
+  OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                   {"version", 1},
+                                   {"findings", std::move(Items)}}))
+     << '\n';
+}
+
+namespace {
+
+std::string fileUri(llvm::StringRef Path) {
+  std::string Uri = "file://";
+  for (char C : Path) {
+    if (llvm::isAlnum(C) || llvm::StringRef("/-_.~").contains(C))
+      Uri += C;
+    else
+      Uri += "%" + llvm::utohexstr(static_cast<unsigned char>(C), false, 2);
+  }
+  return Uri;
+}
+
+std::string relativeUri(llvm::StringRef Path) {
+  std::string Uri;
+  for (char C : Path) {
+    if (llvm::isAlnum(C) || llvm::StringRef("/-_.~").contains(C))
+      Uri += C;
+    else
+      Uri += "%" + llvm::utohexstr(static_cast<unsigned char>(C), false, 2);
+  }
+  return Uri;
+}
+
+llvm::json::Object physicalLocation(const SourceLocationInfo &L,
+                                    llvm::StringRef Root) {
+  llvm::json::Object Artifact;
+  llvm::StringRef File = L.File;
+  std::string Prefix = Root.str();
+  if (!Prefix.empty() && Prefix.back() != '/')
+    Prefix += '/';
+  if (!Prefix.empty() && File.starts_with(Prefix)) {
+    Artifact["uri"] = relativeUri(File.drop_front(Prefix.size()));
+    Artifact["uriBaseId"] = "SRCROOT";
+  } else {
+    Artifact["uri"] = fileUri(File);
+  }
+  llvm::json::Object Region;
+  if (L.Line) {
+    Region["startLine"] = L.Line;
+    Region["startColumn"] = L.Column;
+  }
+  llvm::json::Object Physical{{"artifactLocation", std::move(Artifact)}};
+  if (L.Line)
+    Physical["region"] = std::move(Region);
+  return Physical;
+}
+
+} // namespace
+
+void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                SourceCache &Sources, llvm::StringRef SourceRoot,
+                llvm::StringRef ToolVersion) {
+  // Rules: every uisan check, plus the error kinds that appear.
+  llvm::json::Array Rules;
+  std::map<std::string, unsigned> RuleIndex;
+  for (const CheckInfo &C : uisanChecks()) {
+    RuleIndex[C.Id] = Rules.size();
+    Rules.push_back(llvm::json::Object{
+        {"id", C.Id},
+        {"name", C.Id},
+        {"shortDescription", llvm::json::Object{{"text", C.Summary}}},
+        {"fullDescription", llvm::json::Object{{"text", C.Description}}},
+        {"help", llvm::json::Object{
+                     {"text", std::string("See docs/checks/") + C.Id + ".md"}}},
+        {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}}});
+  }
+  for (const Finding &F : Findings)
+    if (!RuleIndex.count(F.Check)) {
+      RuleIndex[F.Check] = Rules.size();
+      Rules.push_back(llvm::json::Object{
+          {"id", F.Check},
+          {"shortDescription",
+           llvm::json::Object{{"text", F.Check == "clang-diagnostic-error"
+                                           ? "The source does not compile"
+                                           : "uisan-tidy error"}}},
+          {"defaultConfiguration", llvm::json::Object{{"level", "error"}}}});
+    }
+
+  llvm::json::Array Results;
+  for (const Finding &F : Findings) {
+    llvm::json::Array Related;
+    unsigned Id = 1;
+    for (const FindingNote &N : F.Notes)
+      Related.push_back(llvm::json::Object{
+          {"id", Id++},
+          {"physicalLocation", physicalLocation(N.Loc, SourceRoot)},
+          {"message", llvm::json::Object{{"text", N.Message}}}});
+    // A fingerprint that survives edits above the finding: the check, the
+    // file, the message and the text of the line, not its number.
+    llvm::SHA1 Hash;
+    llvm::StringRef Root = SourceRoot;
+    std::string Rel = llvm::StringRef(F.Loc.File).starts_with(Root)
+                          ? F.Loc.File.substr(Root.size())
+                          : F.Loc.File;
+    Hash.update(F.Check);
+    Hash.update(Rel);
+    Hash.update(F.Message);
+    Hash.update(llvm::StringRef(Sources.lineText(F.Loc.File, F.Loc.Line)).trim());
+    std::string Fingerprint = llvm::toHex(Hash.final(), /*LowerCase=*/true);
+
+    llvm::json::Object Result{
+        {"ruleId", F.Check},
+        {"ruleIndex", RuleIndex[F.Check]},
+        {"level", levelName(F.Severity)},
+        {"message", llvm::json::Object{{"text", F.Message}}},
+        {"locations",
+         llvm::json::Array{llvm::json::Object{
+             {"physicalLocation", physicalLocation(F.Loc, SourceRoot)}}}},
+        {"partialFingerprints",
+         llvm::json::Object{{"uisanFingerprint/v1", Fingerprint}}}};
+    if (!Related.empty())
+      Result["relatedLocations"] = std::move(Related);
+    Results.push_back(std::move(Result));
+  }
+
+  std::string RootUri = fileUri(SourceRoot);
+  if (RootUri.back() != '/')
+    RootUri += '/';
+  llvm::json::Object Run{
+      {"tool",
+       llvm::json::Object{
+           {"driver", llvm::json::Object{{"name", "uisan-tidy"},
+                                         {"version", ToolVersion},
+                                         {"rules", std::move(Rules)}}}}},
+      {"originalUriBaseIds",
+       llvm::json::Object{
+           {"SRCROOT", llvm::json::Object{{"uri", RootUri}}}}},
+      {"results", std::move(Results)}};
+  OS << llvm::formatv(
+            "{0:2}",
+            llvm::json::Value(llvm::json::Object{
+                {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                {"version", "2.1.0"},
+                {"runs", llvm::json::Array{std::move(Run)}}}))
+     << '\n';
+}
+
+} // namespace uisan::tidy

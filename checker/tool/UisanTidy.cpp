@@ -1,0 +1,430 @@
+//===- UisanTidy.cpp - the uisan-tidy driver ------------------------------===//
+
+#include "UisanTidy.h"
+#include "../lib/RuleIndex.h"
+#include "../lib/UisanChecks.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+using namespace clang;
+using namespace clang::tidy;
+
+namespace uisan::tidy {
+
+std::string versionString() {
+  return std::string("uisan-tidy 0.1.0 (LLVM ") + LLVM_VERSION_STRING + ")";
+}
+
+int RunResult::exitCode() const {
+  if (!Errors.empty())
+    return ExitError;
+  for (const Finding &F : Findings)
+    if (F.Severity == Finding::Level::Error)
+      return ExitError;
+  return Findings.empty() ? ExitClean : ExitFindings;
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string> &Parts, char Sep) {
+  std::string S;
+  for (const std::string &P : Parts)
+    S += (S.empty() ? "" : std::string(1, Sep)) + P;
+  return S;
+}
+
+ClangTidyOptions tidyOptions(const Config &C) {
+  ClangTidyOptions Opts = ClangTidyOptions::getDefaults();
+  Opts.Checks = C.Checks;
+  // Findings in the project's headers count; the driver reports each once.
+  Opts.HeaderFilterRegex = ".*";
+  Opts.SystemHeaders = false;
+  Opts.CheckOptions["RulePacks"] = ClangTidyOptions::ClangTidyValue(
+      joined(C.RulePacks, ';'));
+  Opts.CheckOptions["uisan.StandaloneTool"] =
+      ClangTidyOptions::ClangTidyValue("1");
+  if (!C.ExtraArgs.empty())
+    Opts.ExtraArgs = C.ExtraArgs;
+  // Without carets clang does not print its own "N warnings generated."
+  // line; uisan-tidy prints every finding itself.
+  Opts.ExtraArgsBefore = std::vector<std::string>{"-fno-caret-diagnostics"};
+  return Opts;
+}
+
+std::string absolute(llvm::StringRef Path, llvm::StringRef BaseDir) {
+  llvm::SmallString<256> P(Path);
+  if (!llvm::sys::path::is_absolute(P)) {
+    llvm::SmallString<256> Base(BaseDir);
+    if (Base.empty())
+      llvm::sys::fs::current_path(Base);
+    llvm::sys::path::append(Base, P);
+    P = Base;
+  }
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
+  Finding F;
+  F.Check = E.DiagnosticName;
+  F.Severity = E.DiagLevel == ClangTidyError::Error ? Finding::Level::Error
+                                                    : Finding::Level::Warning;
+  F.Message = E.Message.Message;
+  if (!E.Message.FilePath.empty())
+    F.Loc = Sources.locate(absolute(E.Message.FilePath, E.BuildDirectory),
+                           E.Message.FileOffset);
+  for (const tooling::DiagnosticMessage &N : E.Notes) {
+    FindingNote Note;
+    Note.Message = N.Message;
+    if (!N.FilePath.empty())
+      Note.Loc = Sources.locate(absolute(N.FilePath, E.BuildDirectory),
+                                N.FileOffset);
+    F.Notes.push_back(std::move(Note));
+  }
+  return F;
+}
+
+std::unique_ptr<tooling::CompilationDatabase>
+loadDatabase(const Config &C, std::string &Error) {
+  if (C.HasFixedArgs)
+    return std::make_unique<tooling::FixedCompilationDatabase>(".",
+                                                               C.FixedArgs);
+  std::string Why;
+  if (!C.BuildDir.empty()) {
+    if (auto DB = tooling::CompilationDatabase::autoDetectFromDirectory(
+            C.BuildDir, Why))
+      return DB;
+    Error = "error: no compilation database found in '" + C.BuildDir +
+            "' or its parents (" + Why +
+            "); configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, "
+            "or give compiler flags after '--'";
+    return nullptr;
+  }
+  if (!C.Files.empty()) {
+    if (auto DB = tooling::CompilationDatabase::autoDetectFromSource(
+            absolute(C.Files.front(), ""), Why))
+      return DB;
+  }
+  Error = "error: no compilation database: pass -p <build-dir> (with a "
+          "compile_commands.json), or give compiler flags after '--'";
+  return nullptr;
+}
+
+} // namespace
+
+RunResult runUisanTidy(const Config &C) {
+  RunResult R;
+  (void)UisanTidyModuleAnchorSource;
+
+  // Rule packs: report problems once; bad packs are skipped, the rest used.
+  std::shared_ptr<const RuleDB> DB = getRuleDB(joined(C.RulePacks, ';'));
+  for (const rules::Problem &P : DB->Problems)
+    R.Errors.push_back(rules::formatProblem(P));
+
+  std::string Error;
+  std::unique_ptr<tooling::CompilationDatabase> Compilations =
+      loadDatabase(C, Error);
+  if (!Compilations) {
+    R.Errors.push_back(Error);
+    return R;
+  }
+  std::vector<std::string> Files = C.Files;
+  if (Files.empty())
+    Files = Compilations->getAllFiles();
+  if (Files.empty()) {
+    R.Errors.push_back("error: no input files: name the files to check, or "
+                       "pass -p <build-dir> whose compile_commands.json "
+                       "lists some");
+    return R;
+  }
+  for (std::string &F : Files)
+    F = absolute(F, "");
+  R.TranslationUnits = Files.size();
+
+  unsigned Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
+  Jobs = std::min<unsigned>(Jobs, Files.size());
+  const ClangTidyOptions Opts = tidyOptions(C);
+
+  std::mutex Lock;
+  std::vector<ClangTidyError> All;
+  std::atomic<size_t> Next{0};
+  auto Worker = [&] {
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      // Each TU gets its own context: ClangTidyContext is not thread-safe.
+      ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
+          ClangTidyGlobalOptions(), Opts));
+      auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+          llvm::vfs::getRealFileSystem());
+      std::vector<ClangTidyError> Errors =
+          runClangTidy(Context, *Compilations, {Files[I]}, FS,
+                       /*ApplyAnyFix=*/false);
+      std::lock_guard<std::mutex> G(Lock);
+      for (ClangTidyError &E : Errors)
+        All.push_back(std::move(E));
+    }
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned I = 1; I < Jobs; ++I)
+    Threads.emplace_back(Worker);
+  Worker();
+  for (std::thread &T : Threads)
+    T.join();
+
+  // A header's findings appear once per TU that includes it: keep one.
+  SourceCache Sources;
+  std::set<std::tuple<std::string, std::string, unsigned, unsigned,
+                      std::string>>
+      Seen;
+  for (const ClangTidyError &E : All) {
+    if (E.DiagnosticName == "clang-tidy-config")
+      continue; // rule-pack problems, already reported once above
+    Finding F = toFinding(E, Sources);
+    if (Seen.insert({F.Check, F.Loc.File, F.Loc.Line, F.Loc.Column, F.Message})
+            .second)
+      R.Findings.push_back(std::move(F));
+  }
+  std::stable_sort(R.Findings.begin(), R.Findings.end(),
+                   [](const Finding &A, const Finding &B) {
+                     return std::tie(A.Loc.File, A.Loc.Line, A.Loc.Column) <
+                            std::tie(B.Loc.File, B.Loc.Line, B.Loc.Column);
+                   });
+  return R;
+}
+
+//===----------------------------------------------------------------------===//
+// Command line
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+namespace cl = llvm::cl;
+
+cl::OptionCategory Category("uisan-tidy options");
+
+const char *Overview = R"(finds UI calls made on worker threads, and other threading bugs of UI
+applications, in C and C++ sources.
+
+  uisan-tidy -p build/ [files...]            check files (or every file) of
+                                             build/compile_commands.json
+  uisan-tidy file.cpp -- -std=c++17 -Iinc    check with these compiler flags
+
+Exit codes:
+  0  no findings
+  1  findings
+  2  usage, configuration or compile errors (a rule pack that does not
+     validate, a missing compilation database, a file that does not
+     compile); the other files are still checked and reported
+)";
+
+cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compile_commands.json"),
+                               cl::value_desc("build-dir"), cl::cat(Category));
+cl::list<std::string> SourcePaths(cl::Positional, cl::desc("[<file> ...]"),
+                                  cl::cat(Category));
+cl::opt<std::string> ChecksOpt("checks",
+                               cl::desc("Comma-separated globs of checks to run, "
+                                        "'-' to exclude (default: uisan-*)"),
+                               cl::init("uisan-*"), cl::cat(Category));
+cl::list<std::string> RulesOpt("rules",
+                               cl::desc("An extra rule pack (JSON); repeatable. "
+                                        "The shipped packs are always loaded"),
+                               cl::value_desc("file.json"), cl::cat(Category));
+enum class Format { Text, Json, Sarif };
+cl::opt<Format> FormatOpt(
+    "format", cl::desc("Output format"), cl::init(Format::Text),
+    cl::values(clEnumValN(Format::Text, "text", "clang-style diagnostics (default)"),
+               clEnumValN(Format::Json, "json", "one JSON document"),
+               clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0, for code scanning")),
+    cl::cat(Category));
+cl::opt<std::string> OutputOpt("output", cl::desc("Write findings to this file instead of stdout"),
+                               cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned> JobsOpt("j", cl::desc("Translation units checked in parallel (default: cores)"),
+                          cl::init(0), cl::cat(Category));
+cl::list<std::string> ExtraArgOpt("extra-arg", cl::desc("Add a compiler flag to every command"),
+                                  cl::cat(Category));
+cl::opt<std::string> SourceRootOpt("source-root",
+                                   cl::desc("Root that SARIF paths are relative to "
+                                            "(default: the current directory)"),
+                                   cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"),
+                         cl::cat(Category));
+cl::opt<bool> ListRules("list-rules", cl::desc("List the loaded rule packs and exit"),
+                        cl::cat(Category));
+cl::opt<bool> DumpConfig("dump-config", cl::desc("Print the effective configuration and exit"),
+                         cl::cat(Category));
+cl::opt<bool> VerifyConfig("verify-config",
+                           cl::desc("Check --checks and the rule packs, then exit"),
+                           cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print no summary line on stderr"), cl::cat(Category));
+
+/// Each positive entry of --checks must name a known check or match one.
+std::vector<std::string> verifyChecks(llvm::StringRef Checks) {
+  std::vector<std::string> Problems;
+  std::vector<std::string> Known;
+  for (const CheckInfo &C : uisanChecks())
+    Known.push_back(C.Id);
+  llvm::SmallVector<llvm::StringRef, 4> Globs;
+  Checks.split(Globs, ',', -1, false);
+  for (llvm::StringRef G : Globs) {
+    G = G.trim();
+    if (G.consume_front("-") || G.empty())
+      continue;
+    auto Pattern = llvm::GlobPattern::create(G);
+    bool Matched = false;
+    if (Pattern)
+      for (const std::string &K : Known)
+        Matched |= Pattern->match(K);
+    else
+      llvm::consumeError(Pattern.takeError());
+    if (Matched || G.starts_with("clang-"))
+      continue;
+    std::string Near = rules::closestMatch(G, Known);
+    Problems.push_back("error: unknown check '" + G.str() + "' in --checks" +
+                       (Near.empty() ? "; see --list-checks"
+                                     : "; did you mean '" + Near + "'?"));
+  }
+  return Problems;
+}
+
+} // namespace
+
+int uisanTidyMain(int Argc, const char **Argv) {
+  // Split at '--': what follows are compiler flags for every file.
+  Config C;
+  int ToolArgc = Argc;
+  for (int I = 1; I < Argc; ++I)
+    if (llvm::StringRef(Argv[I]) == "--") {
+      ToolArgc = I;
+      C.HasFixedArgs = true;
+      for (int J = I + 1; J < Argc; ++J)
+        C.FixedArgs.push_back(Argv[J]);
+      break;
+    }
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &OS) { OS << versionString() << '\n'; });
+  if (!cl::ParseCommandLineOptions(ToolArgc, Argv, Overview, &llvm::errs()))
+    return ExitError;
+
+  C.Checks = ChecksOpt;
+  C.RulePacks = RulesOpt;
+  C.Files = SourcePaths;
+  C.BuildDir = BuildPath;
+  C.ExtraArgs = ExtraArgOpt;
+  C.Jobs = JobsOpt;
+
+  if (ListChecks || DumpConfig || VerifyConfig || ListRules) {
+    std::vector<std::string> Problems = verifyChecks(C.Checks);
+    std::shared_ptr<const RuleDB> DB = getRuleDB(joined(C.RulePacks, ';'));
+    for (const rules::Problem &P : DB->Problems)
+      Problems.push_back(rules::formatProblem(P));
+    if (ListChecks) {
+      llvm::outs() << "Enabled checks:\n";
+      for (const std::string &Name :
+           getCheckNames(tidyOptions(C), /*AllowEnablingAnalyzerAlphaCheckers=*/false))
+        llvm::outs() << "    " << Name << "\n";
+    }
+    if (ListRules)
+      for (const auto &P : DB->Packs)
+        llvm::outs() << P->Name << "  " << P->File << "\n    " << P->Description
+                     << "\n    " << P->UiClasses.size() << " UI classes, "
+                     << P->UiFunctions.Items.size() + P->UiPrefixes.size()
+                     << " UI function patterns, " << P->Spawners.size()
+                     << " spawners, " << P->WorkerOverrides.Items.size()
+                     << " worker overrides, " << P->Marshallers.size()
+                     << " marshallers, " << P->ThreadGuards.Items.size()
+                     << " thread guards\n";
+    if (DumpConfig) {
+      ClangTidyOptions Opts = tidyOptions(C);
+      Opts.CheckOptions.erase("uisan.StandaloneTool");
+      ClangTidyOptions::OptionMap Effective =
+          getCheckOptions(Opts, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
+      for (auto &KV : Effective)
+        Opts.CheckOptions[KV.getKey()] = KV.getValue();
+      llvm::outs() << configurationAsText(Opts) << "\n";
+    }
+    for (const std::string &P : Problems)
+      llvm::errs() << P << "\n";
+    if (VerifyConfig && Problems.empty())
+      llvm::outs() << "No config errors detected.\n";
+    return Problems.empty() ? ExitClean : ExitError;
+  }
+
+  if (std::vector<std::string> Problems = verifyChecks(C.Checks); !Problems.empty()) {
+    for (const std::string &P : Problems)
+      llvm::errs() << P << "\n";
+    return ExitError;
+  }
+  if (C.Files.empty() && C.BuildDir.empty()) {
+    llvm::errs() << "error: nothing to check: give source files, or -p "
+                    "<build-dir>; see --help\n";
+    return ExitError;
+  }
+
+  RunResult R = runUisanTidy(C);
+  for (const std::string &E : R.Errors)
+    llvm::errs() << E << "\n";
+
+  std::error_code EC;
+  std::unique_ptr<llvm::raw_fd_ostream> File;
+  if (!OutputOpt.empty()) {
+    File = std::make_unique<llvm::raw_fd_ostream>(OutputOpt, EC);
+    if (EC) {
+      llvm::errs() << "error: cannot write '" << OutputOpt << "': "
+                   << EC.message() << "\n";
+      return ExitError;
+    }
+  }
+  llvm::raw_ostream &OS = File ? *File : llvm::outs();
+  SourceCache Sources;
+  switch (FormatOpt) {
+  case Format::Text:
+    printText(OS, R.Findings, Sources);
+    break;
+  case Format::Json:
+    printJson(OS, R.Findings);
+    break;
+  case Format::Sarif: {
+    std::string Root = SourceRootOpt;
+    if (Root.empty()) {
+      llvm::SmallString<256> Cwd;
+      llvm::sys::fs::current_path(Cwd);
+      Root = std::string(Cwd);
+    }
+    printSarif(OS, R.Findings, Sources, absolute(Root, ""), versionString());
+    break;
+  }
+  }
+  OS.flush();
+
+  if (!Quiet) {
+    unsigned Warnings = 0, Errors = 0;
+    for (const Finding &F : R.Findings)
+      (F.Severity == Finding::Level::Error ? Errors : Warnings)++;
+    llvm::errs() << "uisan-tidy: " << Warnings << " finding"
+                 << (Warnings == 1 ? "" : "s") << ", " << Errors << " error"
+                 << (Errors == 1 ? "" : "s") << " in " << R.TranslationUnits
+                 << " translation unit" << (R.TranslationUnits == 1 ? "" : "s")
+                 << "\n";
+  }
+  return R.exitCode();
+}
+
+} // namespace uisan::tidy

@@ -1,0 +1,140 @@
+#include "Findings.h"
+#include "UisanTidy.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace uisan::tidy;
+
+namespace {
+/// A finding with a note, in a real file so the printers can read lines.
+struct Sample {
+  std::string Path;
+  std::vector<Finding> Findings;
+  Sample() {
+    char Dir[] = "/tmp/uisan-findings-XXXXXX";
+    Path = std::string(mkdtemp(Dir)) + "/src dir/a.cpp";
+    std::system(("mkdir -p '" + Path.substr(0, Path.rfind('/')) + "'").c_str());
+    std::ofstream(Path) << "void f() {\n  label->setText(x);\n}\n";
+    Finding F;
+    F.Check = "uisan-ui-call-in-thread";
+    F.Loc = {Path, 2, 10};
+    F.Message = "'QLabel::setText' is a UI call made on a worker thread";
+    F.Notes.push_back({{Path, 1, 6}, "the lambda runs on the thread started here"});
+    Findings.push_back(F);
+  }
+};
+} // namespace
+
+TEST(Findings, TextIsClangFormatWithCaret) {
+  Sample S;
+  SourceCache Sources;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  printText(OS, S.Findings, Sources);
+  EXPECT_EQ(OS.str(),
+            S.Path + ":2:10: warning: 'QLabel::setText' is a UI call made on a "
+                     "worker thread [uisan-ui-call-in-thread]\n"
+                     "  label->setText(x);\n"
+                     "         ^\n" +
+                S.Path + ":1:6: note: the lambda runs on the thread started here\n"
+                         "void f() {\n"
+                         "     ^\n");
+}
+
+TEST(Findings, SourceCacheLocatesOffsets) {
+  Sample S;
+  SourceCache Sources;
+  SourceLocationInfo L = Sources.locate(S.Path, 13); // 'l' of label
+  EXPECT_EQ(L.Line, 2u);
+  EXPECT_EQ(L.Column, 3u);
+  EXPECT_EQ(Sources.lineText(S.Path, 3), "}");
+  EXPECT_EQ(Sources.lineText("/nonexistent", 1), "");
+}
+
+TEST(Findings, JsonCarriesFindingsAndNotes) {
+  Sample S;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  printJson(OS, S.Findings);
+  auto V = llvm::json::parse(OS.str());
+  ASSERT_TRUE(bool(V));
+  const auto *Items = V->getAsObject()->getArray("findings");
+  ASSERT_TRUE(Items);
+  ASSERT_EQ(Items->size(), 1u);
+  const auto *F = (*Items)[0].getAsObject();
+  EXPECT_EQ(F->getString("check"), "uisan-ui-call-in-thread");
+  EXPECT_EQ(F->getString("severity"), "warning");
+  EXPECT_EQ(F->getInteger("line"), 2);
+  EXPECT_EQ(F->getArray("notes")->size(), 1u);
+}
+
+TEST(Findings, SarifHasTheFieldsCodeScanningNeeds) {
+  Sample S;
+  SourceCache Sources;
+  std::string Root = S.Path.substr(0, S.Path.find("/src dir"));
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  printSarif(OS, S.Findings, Sources, Root, versionString());
+  auto V = llvm::json::parse(OS.str());
+  ASSERT_TRUE(bool(V)) << OS.str();
+  const auto *Top = V->getAsObject();
+  EXPECT_EQ(Top->getString("version"), "2.1.0");
+  EXPECT_TRUE(Top->getString("$schema"));
+  const auto *Run = (*Top->getArray("runs"))[0].getAsObject();
+  const auto *Driver = Run->getObject("tool")->getObject("driver");
+  EXPECT_EQ(Driver->getString("name"), "uisan-tidy");
+  const auto *Rule = (*Driver->getArray("rules"))[0].getAsObject();
+  EXPECT_EQ(Rule->getString("id"), "uisan-ui-call-in-thread");
+  EXPECT_TRUE(Rule->getObject("shortDescription")->getString("text"));
+  EXPECT_TRUE(Rule->getObject("fullDescription")->getString("text"));
+  EXPECT_EQ(Run->getObject("originalUriBaseIds")->getObject("SRCROOT")->getString("uri")->str(),
+            "file://" + Root + "/");
+  const auto *Result = (*Run->getArray("results"))[0].getAsObject();
+  EXPECT_EQ(Result->getString("ruleId"), "uisan-ui-call-in-thread");
+  EXPECT_EQ(Result->getInteger("ruleIndex"), 0);
+  EXPECT_EQ(Result->getString("level"), "warning");
+  EXPECT_TRUE(Result->getObject("message")->getString("text"));
+  const auto *Phys = (*Result->getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
+  EXPECT_EQ(Phys->getObject("artifactLocation")->getString("uri"), "src%20dir/a.cpp");
+  EXPECT_EQ(Phys->getObject("artifactLocation")->getString("uriBaseId"), "SRCROOT");
+  EXPECT_EQ(Phys->getObject("region")->getInteger("startLine"), 2);
+  EXPECT_EQ(Phys->getObject("region")->getInteger("startColumn"), 10);
+  auto FP = Result->getObject("partialFingerprints")->getString("uisanFingerprint/v1");
+  ASSERT_TRUE(FP);
+  EXPECT_EQ(FP->size(), 40u);
+  EXPECT_EQ(Result->getArray("relatedLocations")->size(), 1u);
+}
+
+TEST(Findings, SarifFingerprintSurvivesLineShifts) {
+  Sample A;
+  Sample B;
+  std::ofstream(B.Path) << "// a new comment\nvoid f() {\n  label->setText(x);\n}\n";
+  B.Findings[0].Loc.Line = 3;
+  auto Fingerprint = [](Sample &S) {
+    SourceCache Sources;
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    printSarif(OS, S.Findings, Sources, S.Path.substr(0, S.Path.find("/src dir")), "v");
+    auto V = llvm::json::parse(OS.str());
+    const auto *Run = (*V->getAsObject()->getArray("runs"))[0].getAsObject();
+    return (*Run->getArray("results"))[0].getAsObject()->getObject("partialFingerprints")->getString("uisanFingerprint/v1")->str();
+  };
+  EXPECT_EQ(Fingerprint(A), Fingerprint(B));
+}
+
+TEST(Findings, ExitCodes) {
+  RunResult R;
+  EXPECT_EQ(R.exitCode(), ExitClean);
+  R.Findings.push_back(Finding());
+  EXPECT_EQ(R.exitCode(), ExitFindings);
+  R.Findings.back().Severity = Finding::Level::Error;
+  EXPECT_EQ(R.exitCode(), ExitError);
+  RunResult E;
+  E.Errors.push_back("bad pack");
+  EXPECT_EQ(E.exitCode(), ExitError);
+}
