@@ -255,7 +255,7 @@ cl::opt<Format> FormatOpt(
     cl::cat(Category));
 cl::opt<std::string> OutputOpt("output", cl::desc("Write findings to this file instead of stdout"),
                                cl::value_desc("file"), cl::cat(Category));
-cl::opt<unsigned> JobsOpt("j", cl::desc("Translation units checked in parallel (default: cores)"),
+cl::opt<unsigned> JobsOpt("j", cl::desc("Translation units checked in parallel (default: cores)"), cl::Prefix,
                           cl::init(0), cl::cat(Category));
 cl::list<std::string> ExtraArgOpt("extra-arg", cl::desc("Add a compiler flag to every command"),
                                   cl::cat(Category));

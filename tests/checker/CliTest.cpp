@@ -183,7 +183,7 @@ TEST(Cli, BadRulePackIsReportedAndGoodPacksStillApply) {
     "ui": {"functions": ["ui::*"]},
     "spawners": [{"function": "rt::go"}]})");
   S.write("app.cpp", R"(namespace ui { void paint(); }
-namespace rt { template <class F> void go(F f); }
+namespace rt { template <class F> void go(F f) { (void)f; } }
 void f() { rt::go([] { ui::paint(); }); }
 )");
   Output O = S.run(Tidy + " --rules bad.json --rules inhouse.json app.cpp -- -std=c++17");
@@ -266,7 +266,7 @@ TEST(Cli, ListAndVerifyConfig) {
   Output R = S.run(Tidy + " --list-rules");
   EXPECT_EQ(R.Exit, 0);
   for (const char *Pack : {"seed ", "std ", "qt ", "gtk ", "wx "})
-    EXPECT_NE(R.Out.find(std::string("\n") + Pack), std::string::npos) << Pack << R.Out;
+    EXPECT_NE(("\n" + R.Out).find(std::string("\n") + Pack), std::string::npos) << Pack << R.Out;
   Output D = S.run(Tidy + " --dump-config");
   EXPECT_EQ(D.Exit, 0);
   EXPECT_NE(D.Out.find("uisan-ui-call-in-thread.MaxDepth"), std::string::npos) << D.Out;
