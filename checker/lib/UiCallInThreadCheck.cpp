@@ -222,9 +222,14 @@ void UiCallInThreadCheck::onEndOfTranslationUnit() {
         else
           diag(Loc, "'%0' is a UI call made on a worker thread; %1")
               << Site.Api.Name << Pack.Remedy;
-        for (const PathStep &Step : Path)
-          diag(Step.Loc, "called from '%0'", DiagnosticIDs::Note)
-              << describeFunction(Step.Caller);
+        for (const PathStep &Step : Path) {
+          const auto *MD = dyn_cast<CXXMethodDecl>(Step.Caller);
+          if (MD && MD->getParent()->isLambda())
+            diag(Step.Loc, "called from the lambda", DiagnosticIDs::Note);
+          else
+            diag(Step.Loc, "called from '%0'", DiagnosticIDs::Note)
+                << describeFunction(Step.Caller);
+        }
         if (S.Override)
           diag(S.Override->getLocation(),
                "%0 runs on a worker thread: it overrides '%1'",
