@@ -32,8 +32,8 @@ private:
     char pattern[256];
   };
   Entry entries_[kMaxEntries];
-  mutable int hits_[kMaxEntries] = {};
-  int count_ = 0;
+  mutable int hits_[kMaxEntries];
+  int count_; // zero-initialised: no constructor runs after libuisan's own
 };
 
 /// Glob match with `*`; implicitly unanchored unless ^/$ are used.

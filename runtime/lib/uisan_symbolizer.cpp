@@ -240,6 +240,18 @@ void symbolizeStack(const StackTrace &raw, Stack &out) {
       copy(f.module, sizeof(f.module), module, std::strlen(module));
       got = 1;
     }
+    // The inline wrappers of uisan.h are the runtime's API, not the caller.
+    for (int k = 0; k < got;) {
+      Frame &f = out.frames[out.size + k];
+      size_t n = std::strlen(f.file);
+      if (n >= 13 && !std::strcmp(f.file + n - 13, "uisan/uisan.h")) {
+        for (int m = k; m + 1 < got; ++m)
+          out.frames[out.size + m] = out.frames[out.size + m + 1];
+        --got;
+      } else {
+        ++k;
+      }
+    }
     out.size += got;
   }
 }

@@ -20,6 +20,10 @@ extern "C" {
 #endif
 
 typedef uint64_t uisan_context_t;  /* 0: no context */
+
+/* Keeps a wrapper's call out of tail position, so the caller's frame is on
+ * the stack the runtime captures (a tail call would hide the caller). */
+#define UISAN_NO_TAIL_CALL() __asm__ __volatile__("" ::: "memory")
 typedef uint64_t uisan_executor_t; /* 0: not tracked */
 
 /* Flags for uisan_set_next_thread(). */
@@ -53,8 +57,10 @@ static inline uisan_context_t uisan_run_begin(uint64_t session_id) {
  * threads started during the run (thread-leak) to finish, then reports the
  * ones still running. Detaches `ctx` from the calling thread. */
 static inline void uisan_run_end(uisan_context_t ctx) {
-  if (__uisan_run_end)
+  if (__uisan_run_end) {
     __uisan_run_end(ctx);
+    UISAN_NO_TAIL_CALL();
+  }
 }
 
 /* The context attached to the calling thread (live or ended), or 0. */
@@ -94,14 +100,18 @@ static inline void uisan_set_thread_daemon(int daemon) {
  * function itself; `what` must be a string literal or otherwise outlive the
  * process. */
 static inline void uisan_ui_call(const char *what) {
-  if (__uisan_ui_call)
+  if (__uisan_ui_call) {
     __uisan_ui_call(what);
+    UISAN_NO_TAIL_CALL();
+  }
 }
 
 /* Declares an executor (a pool, a scheduler) that must be shut down before
  * exit; `kind` names it in reports and must outlive the process. */
 static inline uisan_executor_t uisan_executor_create(const char *kind) {
-  return __uisan_executor_create ? __uisan_executor_create(kind) : 0;
+  uisan_executor_t id = __uisan_executor_create ? __uisan_executor_create(kind) : 0;
+  UISAN_NO_TAIL_CALL();
+  return id;
 }
 
 static inline void uisan_executor_shutdown(uisan_executor_t executor) {

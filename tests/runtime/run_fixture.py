@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Runs one runtime fixture under uisan-run and checks its reports against
+the expectations written in its source (see fixtures/runtime/README.md).
+
+Fails on a missing report, an unexpected report, a wrong grouped count, a
+wrong exit status, or missing expected output."""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+
+
+def parse_source(path):
+    expectations, options, stdout_wants, stderr_wants = [], [], [], []
+    exit_code = None
+    with open(path) as f:
+        for number, line in enumerate(f, start=1):
+            m = EXPECT.search(line)
+            if m:
+                kind, rest = m.group(1), m.group(2)
+                target, count = number, 1
+                for token in rest.split():
+                    if token.startswith("count="):
+                        count = int(token[6:])
+                    else:
+                        target = number + int(token[len("@[[@LINE"):-2])
+                expectations.append({"kind": kind, "line": target, "count": count,
+                                     "written_at": number})
+            m = re.search(r"//\s*UISAN_OPTIONS:\s*(\S+)", line)
+            if m:
+                options.append(m.group(1).replace("%S", os.path.dirname(os.path.abspath(path))))
+            m = re.search(r"//\s*EXPECT-EXIT:\s*(\d+)", line)
+            if m:
+                exit_code = int(m.group(1))
+            m = re.search(r"//\s*EXPECT-STDOUT:\s*(.+?)\s*$", line)
+            if m:
+                stdout_wants.append(m.group(1))
+            m = re.search(r"//\s*EXPECT-STDERR:\s*(.+?)\s*$", line)
+            if m:
+                stderr_wants.append(m.group(1))
+    if exit_code is None:
+        exit_code = 66 if expectations else 0
+    return expectations, ":".join(options), exit_code, stdout_wants, stderr_wants
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--uisan-run", required=True)
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--timeout", type=int, default=300)
+    args = ap.parse_args()
+
+    expectations, options, want_exit, stdout_wants, stderr_wants = parse_source(args.source)
+    fixture = os.path.basename(args.source)
+    with tempfile.TemporaryDirectory() as tmp:
+        json_path = os.path.join(tmp, "reports.jsonl")
+        cmd = [args.uisan_run, "--json", json_path]
+        if options:
+            cmd += ["--options", options]
+        cmd += ["--", args.binary]
+        env = dict(os.environ)
+        env.pop("UISAN_OPTIONS", None)
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=args.timeout, env=env, text=True)
+        reports = []
+        if os.path.exists(json_path):
+            with open(json_path) as f:
+                reports = [json.loads(line) for line in f if line.strip()]
+
+    errors = []
+    pending = list(expectations)
+    for r in reports:
+        summary = r.get("summary") or {}
+        where = "%s:%s" % (os.path.basename(summary.get("file", "") or "?"), summary.get("line"))
+        match = None
+        for e in pending:
+            if (e["kind"] == r["kind"] and os.path.basename(summary.get("file", "")) == fixture
+                    and summary.get("line") == e["line"]):
+                match = e
+                break
+        if match is None:
+            errors.append("unexpected report: %s at %s (count %d)" % (r["kind"], where, r["count"]))
+            continue
+        pending.remove(match)
+        if r["count"] != match["count"]:
+            errors.append("report %s at %s: count %d, expected %d" %
+                          (r["kind"], where, r["count"], match["count"]))
+    for e in pending:
+        errors.append("missing report: %s at %s:%d (expectation on line %d)" %
+                      (e["kind"], fixture, e["line"], e["written_at"]))
+
+    # The text reports must say the same as the JSON ones.
+    warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+\)$", proc.stderr, re.M)
+    summaries = re.findall(r"^SUMMARY: uisan: ([a-z-]+) (\S+):(\d+) in ", proc.stderr, re.M)
+    if sorted(warnings) != sorted(r["kind"] for r in reports):
+        errors.append("text WARNING lines %s do not match JSON reports %s" %
+                      (sorted(warnings), sorted(r["kind"] for r in reports)))
+    for r in reports:
+        s = r.get("summary") or {}
+        if (r["kind"], s.get("file"), str(s.get("line"))) not in summaries:
+            errors.append("no text SUMMARY line for %s %s:%s" % (r["kind"], s.get("file"), s.get("line")))
+    if proc.returncode != want_exit:
+        errors.append("exit status %d, expected %d" % (proc.returncode, want_exit))
+    for want in stdout_wants:
+        if want not in proc.stdout:
+            errors.append("stdout lacks %r" % want)
+    for want in stderr_wants:
+        if want not in proc.stderr:
+            errors.append("stderr lacks %r" % want)
+
+    if errors:
+        sys.stdout.write("command: %s\n--- stdout ---\n%s--- stderr ---\n%s--- end ---\n" %
+                         (" ".join(cmd), proc.stdout, proc.stderr))
+        for e in errors:
+            print("FAIL: " + e)
+        return 1
+    print("PASS: %s (%d reports as expected, exit %d)" % (fixture, len(reports), proc.returncode))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
