@@ -386,7 +386,7 @@ ThreadState *prepareThread(bool detached) {
     origin = pctx ? pctx : parent->origin_run;
   }
   StackTrace created;
-  captureStack(created);
+  captureStack(created, g_flags.creation_stack_depth);
   ThreadState *t = g_registry.allocate();
   if (!t) {
     logLine(1, "thread table full; a new thread runs untracked");

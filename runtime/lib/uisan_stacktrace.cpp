@@ -27,6 +27,7 @@ std::atomic<int> g_framework_count;
 struct UnwindState {
   StackTrace *out;
   bool skipping;
+  int max;
 };
 
 _Unwind_Reason_Code unwindOne(struct _Unwind_Context *ctx, void *arg) {
@@ -37,7 +38,7 @@ _Unwind_Reason_Code unwindOne(struct _Unwind_Context *ctx, void *arg) {
   if (st->skipping && isRuntimeAddress(pc))
     return _URC_NO_REASON;
   st->skipping = false;
-  if (st->out->size >= kMaxStackFrames)
+  if (st->out->size >= st->max)
     return _URC_END_OF_STACK;
   st->out->pc[st->out->size++] = pc;
   return _URC_NO_REASON;
@@ -116,9 +117,11 @@ CodeOrigin classifyAddress(uintptr_t pc) {
   return CodeOrigin::User;
 }
 
-void captureStack(StackTrace &out) {
+void captureStack(StackTrace &out, int max_frames) {
   out.size = 0;
-  UnwindState st{&out, true};
+  if (max_frames <= 0)
+    return;
+  UnwindState st{&out, true, max_frames < kMaxStackFrames ? max_frames : kMaxStackFrames};
   _Unwind_Backtrace(unwindOne, &st);
 }
 

@@ -18,8 +18,9 @@ struct StackTrace {
   uint64_t hash() const;
 };
 
-/// Captures the calling thread's stack, dropping frames inside libuisan.
-void captureStack(StackTrace &out);
+/// Captures the calling thread's stack, dropping frames inside libuisan,
+/// keeping at most `max_frames`.
+void captureStack(StackTrace &out, int max_frames = kMaxStackFrames);
 
 /// Which kind of code an address belongs to; SUMMARY lines point at the first
 /// User frame.
