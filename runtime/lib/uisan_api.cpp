@@ -19,7 +19,7 @@ UISAN_EXPORT uisan_context_t __uisan_run_begin(uint64_t session_id) {
   }
   if (t)
     t->ctx.store(id, std::memory_order_relaxed);
-  logLine(1, "run begun");
+  logThread(1, "run begun on ", t ? t->uid : 0);
   return id;
 }
 

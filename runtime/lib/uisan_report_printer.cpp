@@ -96,7 +96,9 @@ void summaryText(const Report &r, const PrintOptions &o, Out &out) {
 }
 
 const char *leakNoun(ReportKind k) {
-  return k == ReportKind::ExecutorLeak ? "executor leaks" : "thread leaks";
+  if (k == ReportKind::ExecutorLeak)
+    return "executor leaks";
+  return k == ReportKind::ContextLeak ? "context leaks" : "thread leaks";
 }
 
 } // namespace

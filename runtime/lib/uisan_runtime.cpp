@@ -248,6 +248,7 @@ void flushLeakGroups() {
 void onThreadExit(void *p) {
   auto *t = static_cast<ThreadState *>(p);
   t_self = nullptr;
+  logThread(2, "thread ", t->uid, " exits");
   g_registry.finished(t); // t may be reused from here on
 }
 
@@ -314,6 +315,15 @@ void logLine(int level, const char *a, const char *b, const char *c) {
   char buf[1200];
   Out out(buf, sizeof(buf));
   out.str("==").dec(getpid()).str("== uisan: ").str(a).str(b).str(c).str("\n");
+  out.flushTo(g_log_fd);
+}
+
+void logThread(int level, const char *a, uint64_t n, const char *b) {
+  if (g_flags.verbosity < level)
+    return;
+  char buf[256];
+  Out out(buf, sizeof(buf));
+  out.str("==").dec(getpid()).str("== uisan: ").str(a).str("T").udec(n).str(b).str("\n");
   out.flushTo(g_log_fd);
 }
 
@@ -406,6 +416,7 @@ ThreadState *prepareThread(bool detached) {
 
 void threadStarted(ThreadState *t) {
   t_self = t;
+  logThread(2, "thread ", t->uid, " started");
   g_registry.started(t, pthread_self());
   pthread_setspecific(g_key, t);
 }
@@ -458,7 +469,7 @@ void endRun(uint64_t ctx) {
   }
   if (self && self->ctx.load(std::memory_order_relaxed) == ctx)
     self->ctx.store(0, std::memory_order_relaxed);
-  logLine(1, "run ended; waiting for its threads");
+  logThread(1, "run ended on ", self ? self->uid : 0, "; waiting for its threads");
 
   auto pending = [&](ThreadState &t) {
     if (&t == self || t.leak_reported)

@@ -54,6 +54,8 @@ int finalCheck();
 
 /// verbosity-gated diagnostics to the log.
 void logLine(int level, const char *a, const char *b = "", const char *c = "");
+/// The same with a thread or run number: "<a>T<n><b>".
+void logThread(int level, const char *a, uint64_t n, const char *b = "");
 
 } // namespace uisan
 

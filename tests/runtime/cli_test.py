@@ -70,7 +70,7 @@ def main():
     p = run(["sh", "-c", "echo app ran"], env_extra={"LD_PRELOAD": a.lib,
                                                     "UISAN_OPTIONS": "verbosity=9"})
     check(p.returncode == 2 and "app ran" not in p.stdout and
-          "uisan: ERROR: bad value '9' for option 'verbosity': expected an integer in [0, 3] (in UISAN_OPTIONS)"
+          "uisan: ERROR: bad value '9' for option 'verbosity': expected an integer in [0, 2] (in UISAN_OPTIONS)"
           in p.stderr, "libuisan alone exits 2 on a bad value, before main", p)
 
     p = run([ur, "--options", "help=1", "--", "sh", "-c", "echo app ran"])

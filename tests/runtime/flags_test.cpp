@@ -55,7 +55,7 @@ TEST(Flags, EveryFlagParses) {
                          "linger_ms=0:max_reports_per_site=0:strip_path_prefix=/src/:"
                          "creation_stack_depth=4:"
                          "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
-                         "verbosity=3:help=true",
+                         "verbosity=2:help=true",
                          f, e))
       << e.message;
   EXPECT_TRUE(f.halt_on_error);
@@ -71,7 +71,7 @@ TEST(Flags, EveryFlagParses) {
   EXPECT_EQ(f.creation_stack_depth, 4);
   EXPECT_FALSE(f.symbolize);
   EXPECT_STREQ(f.external_symbolizer_path.c_str(), "/opt/llvm-symbolizer");
-  EXPECT_EQ(f.verbosity, 3);
+  EXPECT_EQ(f.verbosity, 2);
   EXPECT_TRUE(f.help);
 }
 
@@ -105,8 +105,8 @@ TEST(Flags, BadIntegerNamesOptionAndRange) {
             "bad value '-1' for option 'exitcode': expected an integer in [0, 255]");
   EXPECT_EQ(errorFor("linger_ms=abc"),
             "bad value 'abc' for option 'linger_ms': expected an integer in [0, 600000]");
-  EXPECT_EQ(errorFor("verbosity=4"),
-            "bad value '4' for option 'verbosity': expected an integer in [0, 3]");
+  EXPECT_EQ(errorFor("verbosity=3"),
+            "bad value '3' for option 'verbosity': expected an integer in [0, 2]");
   EXPECT_EQ(errorFor("max_reports_per_site=1x"),
             "bad value '1x' for option 'max_reports_per_site': expected an integer in [0, 1000000]");
   EXPECT_EQ(errorFor("exitcode="),
