@@ -1,0 +1,53 @@
+// The runtime's own work per thread, measured in isolation (stable on a
+// loaded machine, unlike a full pthread_create+join): the creation-stack
+// unwind and the registry bookkeeping of one thread's life.
+#include "uisan_stacktrace.h"
+#include "uisan_thread_registry.h"
+
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+namespace {
+
+// Recurse to a realistic depth before unwinding.
+__attribute__((noinline)) void unwindAt(int depth, int frames, uisan::StackTrace &st) {
+  if (depth > 0) {
+    unwindAt(depth - 1, frames, st);
+    benchmark::ClobberMemory();
+    return;
+  }
+  uisan::captureStack(st, frames);
+}
+
+void BM_CaptureCreationStack(benchmark::State &state) {
+  uisan::StackTrace st;
+  for (auto _ : state) {
+    unwindAt(20, static_cast<int>(state.range(0)), st);
+    benchmark::DoNotOptimize(st.size);
+  }
+  state.counters["frames"] = st.size;
+}
+BENCHMARK(BM_CaptureCreationStack)->Arg(0)->Arg(8)->Arg(16)->Arg(32);
+
+void BM_RegistryThreadLifecycle(benchmark::State &state) {
+  auto reg = std::make_unique<uisan::ThreadRegistry>();
+  reg->init();
+  pthread_t h = pthread_self();
+  for (auto _ : state) {
+    uisan::ThreadState *t = reg->allocate();
+    reg->lock(); // prepareThread fills the slot under the lock
+    t->detached = false;
+    reg->unlock();
+    reg->creatorDone(t, true, h);
+    reg->started(t, h);
+    reg->finished(t);
+    uisan::ThreadState *j = reg->beginJoin(h);
+    reg->endJoin(j, true);
+  }
+}
+BENCHMARK(BM_RegistryThreadLifecycle);
+
+} // namespace
+
+BENCHMARK_MAIN();
