@@ -21,6 +21,9 @@ __attribute__((noinline)) void unwindAt(int depth, int frames, uisan::StackTrace
 }
 
 void BM_CaptureCreationStack(benchmark::State &state) {
+  static bool once = (uisan::initUnwinder(), true);
+  (void)once;
+  state.SetLabel(uisan::unwinderName());
   uisan::StackTrace st;
   for (auto _ : state) {
     unwindAt(20, static_cast<int>(state.range(0)), st);

@@ -332,6 +332,7 @@ void runtimeInit() {
     return;
   RuntimeScope scope;
   initCodeOrigins();
+  initUnwinder();
   g_flags.setDefaults();
   FlagError error;
   if (__uisan_default_options &&
@@ -364,7 +365,8 @@ void runtimeInit() {
   pthread_atfork(forkPrepare, forkParent, forkChild);
   atexit(atExit);
   g_ready.store(true, std::memory_order_release);
-  logLine(1, "runtime ready; options: ", getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "(none)");
+  logLine(1, "runtime ready; unwinder: ", unwinderName());
+  logLine(1, "options: ", getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "(none)");
   if (const char *packs = getenv("UISAN_RULE_PACKS"))
     logLine(1, "rule packs (validated by uisan-run; toolkit interception is not in this version): ", packs);
 }

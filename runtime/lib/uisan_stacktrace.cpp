@@ -20,6 +20,13 @@ uint64_t StackTrace::hash() const {
 namespace {
 
 uintptr_t g_runtime_begin, g_runtime_end;
+
+// libunwind's unw_backtrace (with its per-thread trace cache) is ~10x faster
+// than libgcc's _Unwind_Backtrace, which matters on every pthread_create.
+// It is dlopen'ed RTLD_LOCAL so that its _Unwind_* and backtrace symbols
+// never interpose on the app's (exceptions keep using libgcc).
+using UnwBacktraceFn = int (*)(void **, int);
+UnwBacktraceFn g_unw_backtrace;
 constexpr int kMaxFrameworkModules = 32;
 std::atomic<uintptr_t> g_framework_base[kMaxFrameworkModules];
 std::atomic<int> g_framework_count;
@@ -74,6 +81,23 @@ bool isSystemPath(const char *path) {
 
 } // namespace
 
+void initUnwinder() {
+  void *lib = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return;
+  using SetCachingFn = int (*)(void *, int);
+  auto set_caching = reinterpret_cast<SetCachingFn>(dlsym(lib, "_ULx86_64_set_caching_policy"));
+  void **addr_space = static_cast<void **>(dlsym(lib, "_ULx86_64_local_addr_space"));
+  auto bt = reinterpret_cast<UnwBacktraceFn>(dlsym(lib, "unw_backtrace"));
+  if (!bt)
+    return;
+  if (set_caching && addr_space)
+    set_caching(*addr_space, 2 /* UNW_CACHE_PER_THREAD: no lock, signal-safe */);
+  g_unw_backtrace = bt;
+}
+
+const char *unwinderName() { return g_unw_backtrace ? "libunwind" : "libgcc"; }
+
 void initCodeOrigins() {
   RangeQuery q{reinterpret_cast<uintptr_t>(&initCodeOrigins), 0, 0};
   dl_iterate_phdr(findRange, &q);
@@ -121,6 +145,19 @@ void captureStack(StackTrace &out, int max_frames) {
   out.size = 0;
   if (max_frames <= 0)
     return;
+  if (max_frames > kMaxStackFrames)
+    max_frames = kMaxStackFrames;
+  if (UnwBacktraceFn bt = g_unw_backtrace) {
+    // A few more than asked for: the leading runtime frames are dropped.
+    void *pcs[kMaxStackFrames + 8];
+    int n = bt(pcs, max_frames + 8);
+    int i = 0;
+    while (i < n && isRuntimeAddress(reinterpret_cast<uintptr_t>(pcs[i])))
+      ++i;
+    for (; i < n && out.size < max_frames; ++i)
+      out.pc[out.size++] = reinterpret_cast<uintptr_t>(pcs[i]);
+    return;
+  }
   UnwindState st{&out, true, max_frames < kMaxStackFrames ? max_frames : kMaxStackFrames};
   _Unwind_Backtrace(unwindOne, &st);
 }

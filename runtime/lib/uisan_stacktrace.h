@@ -26,6 +26,10 @@ void captureStack(StackTrace &out, int max_frames = kMaxStackFrames);
 /// User frame.
 enum class CodeOrigin { Runtime, System, Framework, User };
 
+/// Uses libunwind (dlopen'ed privately) when available, else libgcc.
+void initUnwinder();
+const char *unwinderName();
+
 /// Records the text range of the runtime itself (call once at init).
 void initCodeOrigins();
 /// Declares the module containing `address` as framework code.
