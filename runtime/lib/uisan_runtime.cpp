@@ -332,7 +332,6 @@ void runtimeInit() {
     return;
   RuntimeScope scope;
   initCodeOrigins();
-  initUnwinder();
   g_flags.setDefaults();
   FlagError error;
   if (__uisan_default_options &&
@@ -342,6 +341,8 @@ void runtimeInit() {
     die(error.message, " (in UISAN_OPTIONS)");
   if (g_flags.help)
     printFlagsHelp(g_flags, 2);
+  if (g_flags.use_libunwind)
+    initUnwinder();
   g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ");
   if (!g_flags.json_path.empty())
     g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ");

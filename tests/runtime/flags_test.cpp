@@ -40,6 +40,7 @@ TEST(Flags, Defaults) {
   EXPECT_EQ(f.max_reports_per_site, 1);
   EXPECT_STREQ(f.strip_path_prefix.c_str(), "");
   EXPECT_EQ(f.creation_stack_depth, 16);
+  EXPECT_TRUE(f.use_libunwind);
   EXPECT_TRUE(f.symbolize);
   EXPECT_STREQ(f.external_symbolizer_path.c_str(), "");
   EXPECT_EQ(f.verbosity, 0);
@@ -53,7 +54,7 @@ TEST(Flags, EveryFlagParses) {
                          "json_path=/tmp/b.json:suppressions=/tmp/s.supp:"
                          "report_thread_leaks=false:report_executor_leaks=no:"
                          "linger_ms=0:max_reports_per_site=0:strip_path_prefix=/src/:"
-                         "creation_stack_depth=4:"
+                         "creation_stack_depth=4:use_libunwind=0:"
                          "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
                          "verbosity=2:help=true",
                          f, e))
@@ -69,6 +70,7 @@ TEST(Flags, EveryFlagParses) {
   EXPECT_EQ(f.max_reports_per_site, 0);
   EXPECT_STREQ(f.strip_path_prefix.c_str(), "/src/");
   EXPECT_EQ(f.creation_stack_depth, 4);
+  EXPECT_FALSE(f.use_libunwind);
   EXPECT_FALSE(f.symbolize);
   EXPECT_STREQ(f.external_symbolizer_path.c_str(), "/opt/llvm-symbolizer");
   EXPECT_EQ(f.verbosity, 2);

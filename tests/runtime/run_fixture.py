@@ -54,9 +54,12 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("--extra-options", default="", help="appended to the fixture's options")
     args = ap.parse_args()
 
     expectations, options, want_exit, stdout_wants, stderr_wants = parse_source(args.source)
+    if args.extra_options:
+        options = options + ":" + args.extra_options if options else args.extra_options
     fixture = os.path.basename(args.source)
     with tempfile.TemporaryDirectory() as tmp:
         json_path = os.path.join(tmp, "reports.jsonl")
