@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "UisanChecks.h"
+#include "ContextEscapeCheck.h"
+#include "ExecutorNotShutdownCheck.h"
 #include "UiCallInThreadCheck.h"
 
 #include "clang-tidy/ClangTidyModule.h"
@@ -18,6 +20,9 @@ class UisanTidyModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(
       clang::tidy::ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<ContextEscapeCheck>("uisan-context-escape");
+    Factories.registerCheck<ExecutorNotShutdownCheck>(
+        "uisan-executor-not-shutdown");
     Factories.registerCheck<UiCallInThreadCheck>("uisan-ui-call-in-thread");
   }
 };
@@ -27,6 +32,20 @@ static clang::tidy::ClangTidyModuleRegistry::Add<UisanTidyModule>
 
 const std::vector<CheckInfo> &uisanChecks() {
   static const std::vector<CheckInfo> Checks = {
+      {"uisan-context-escape",
+       "Run context attached to a thread that can outlive the run",
+       "A thread gets the script run's context (add_script_run_ctx or a "
+       "pack's equivalent) but is detached, stored, moved out or not joined "
+       "on some path before the function that owns the run returns. A "
+       "leaked context lets the thread write into a later run or another "
+       "user's session. Join it on every path."},
+      {"uisan-executor-not-shutdown",
+       "Thread, pool or scheduler not joined or shut down",
+       "A std::thread, QThread, thread pool, scheduler or a pack's executor "
+       "can leave its owner while it still runs: a local left on some path "
+       "(return, throw, break) without join or shutdown, a heap one nobody "
+       "stops, one created in a per-run or per-event function, or a member "
+       "its class never stops. Join or shut it down on every path."},
       {"uisan-ui-call-in-thread",
        "UI call made on a worker thread",
        "A call that needs the UI thread (a widget method, a GTK call, an st:: "

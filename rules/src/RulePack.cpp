@@ -367,6 +367,30 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
         P->ContextAttach.push_back(std::move(R));
       }
   }
+  if (const JsonValue *Es = J.find("executors"))
+    for (const JsonValue &E : Es->Array) {
+      ExecutorRule R;
+      R.Type = glob(*E.find("type"));
+      R.Create = globs(E.find("create"));
+      R.Start = strings(E.find("start"));
+      R.Shutdown = strings(E.find("shutdown"));
+      R.Daemon = strings(E.find("daemon"));
+      if (const JsonValue *B = E.find("raii"))
+        R.Raii = B->Bool;
+      R.Global = globs(E.find("global"));
+      if (const JsonValue *B = E.find("parent_owned"))
+        R.ParentOwned = B->Bool;
+      R.OnDestroy = stringOr(E, "on_destroy", "");
+      P->Executors.push_back(std::move(R));
+    }
+  if (const JsonValue *PR = J.find("per_run")) {
+    PerRunRule R;
+    R.Functions = globs(PR->find("functions"));
+    R.Overrides = globs(PR->find("overrides"));
+    R.Unit = stringOr(*PR, "unit", "run");
+    P->PerRun = std::move(R);
+  }
+  P->Throwing = globs(J.find("throwing"));
   if (const JsonValue *T = J.find("ui_thread")) {
     UiThreadRule R;
     const std::string &Kind = T->find("kind")->String;

@@ -74,6 +74,26 @@ struct ContextAttachRule {
   unsigned ContextArg = 1;
 };
 
+/// A type that owns threads and must be joined or shut down.
+struct ExecutorRule {
+  Glob Type;
+  GlobList Create;
+  std::vector<std::string> Start;
+  std::vector<std::string> Shutdown;
+  std::vector<std::string> Daemon;
+  bool Raii = false;
+  GlobList Global;
+  bool ParentOwned = false;
+  std::string OnDestroy; ///< may be empty
+};
+
+/// Functions that run once per script run, event or frame.
+struct PerRunRule {
+  GlobList Functions;
+  GlobList Overrides;
+  std::string Unit = "run";
+};
+
 /// How the runtime recognises the UI thread.
 struct UiThreadRule {
   enum class Kind { Main, FirstCaller, Context };
@@ -106,6 +126,10 @@ struct Pack {
 
   GlobList ContextGet;
   std::vector<ContextAttachRule> ContextAttach;
+
+  std::vector<ExecutorRule> Executors;
+  std::optional<PerRunRule> PerRun;
+  GlobList Throwing;
 
   std::optional<UiThreadRule> UiThread;
 };

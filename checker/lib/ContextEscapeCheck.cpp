@@ -1,0 +1,174 @@
+//===- ContextEscapeCheck.cpp - uisan-context-escape ----------------------===//
+
+#include "ContextEscapeCheck.h"
+#include "Lifecycle.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace uisan::tidy {
+
+ContextEscapeCheck::ContextEscapeCheck(StringRef Name,
+                                       clang::tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
+      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
+                                               DefaultLibraryPrefixes)) {
+  DB = getRuleDB(RulePacks);
+}
+
+void ContextEscapeCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "RulePacks", RulePacks);
+  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
+}
+
+void ContextEscapeCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(
+      callExpr(unless(isExpansionInSystemHeader())).bind("call"), this);
+}
+
+namespace {
+const FunctionDecl *enclosingFunction(ASTContext &Ctx, const Stmt *S) {
+  DynTypedNode Node = DynTypedNode::create(*S);
+  for (int Up = 0; Up < 256; ++Up) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    Node = Parents[0];
+    if (const auto *FD = Node.get<FunctionDecl>())
+      return FD;
+  }
+  return nullptr;
+}
+
+/// Where the context came from: the get call inside the argument, or the
+/// initialiser of the variable it names.
+const Expr *contextSource(RuleIndex &Index, const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Call = dyn_cast<CallExpr>(E))
+    return Call;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->getInit())
+        return VD->getInit()->IgnoreParenImpCasts();
+  return nullptr;
+}
+} // namespace
+
+void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
+  if (!Index) {
+    Index = std::make_unique<RuleIndex>(DB);
+    llvm::SmallVector<llvm::StringRef, 4> Parts;
+    llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
+    std::vector<std::string> Prefixes;
+    for (llvm::StringRef P : Parts)
+      Prefixes.push_back(P.trim().str());
+    Library = std::make_unique<LibraryCode>(*Result.SourceManager, Prefixes);
+  }
+  const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call");
+  assert(Call && "matcher binds 'call'");
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Callee || Library->contains(Call->getBeginLoc()))
+    return;
+  const rules::ContextAttachRule *Attach = Index->contextAttach(Callee);
+  if (!Attach || Attach->ThreadArg >= Call->getNumArgs())
+    return;
+  ASTContext &Ctx = *Result.Context;
+  const FunctionDecl *FD = enclosingFunction(Ctx, Call);
+  if (!FD || FD->isDependentContext())
+    return;
+
+  // The variable that owns the thread: the thread itself, the pointer to
+  // it, or the container a range-for takes it from.
+  const Expr *Arg = Call->getArg(Attach->ThreadArg)->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(Arg))
+    Arg = UO->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Arg))
+    if (OC->getNumArgs() > 0)
+      Arg = OC->getArg(0)->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(Arg);
+  const VarDecl *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!Var)
+    return;
+  Lifecycle LC(Ctx, *Index, *Library);
+  Handle H;
+  H.Var = Var;
+  H.Start = Call;
+  if (!Var->hasLocalStorage()) {
+    diag(Arg->getBeginLoc(),
+         "the run's context is attached to '%0', a thread kept in a static or "
+         "global variable, so it outlives the run; attach it only to a "
+         "thread that is joined before '%1' returns")
+        << Var->getName() << FD->getNameAsString();
+    return;
+  }
+  // A range-for element: the container is the owner.
+  for (const DynTypedNode &P : Ctx.getParents(*Var))
+    if (const auto *DS = P.get<DeclStmt>())
+      for (const DynTypedNode &PP : Ctx.getParents(*DS))
+        if (const auto *RF = PP.get<CXXForRangeStmt>())
+          if (RF->getLoopVariable() == Var)
+            if (const auto *R = dyn_cast<DeclRefExpr>(
+                    RF->getRangeInit()->IgnoreParenImpCasts()))
+              if (const auto *C = dyn_cast<VarDecl>(R->getDecl()))
+                H.Var = C;
+  H.Type = LC.classify(H.Var->getType());
+  if (!H.Type)
+    return;
+  std::vector<LeakExit> Leaks;
+  std::vector<HandleEvent> Events;
+  LC.run(FD, {H}, Leaks, Events);
+
+  std::string Join = H.Type.Rule->Shutdown.empty() ? "join"
+                                                   : H.Type.Rule->Shutdown.front();
+  const HandleEvent *Escape = nullptr;
+  for (const HandleEvent &E : Events)
+    if (!Escape || E.K == HandleEvent::Detached)
+      Escape = &E;
+  if (Leaks.empty() && !Escape)
+    return;
+  auto Notes = [&] {
+    diag(Call->getBeginLoc(), "the context is attached here",
+         DiagnosticIDs::Note);
+    if (Attach->ContextArg < Call->getNumArgs())
+      if (const Expr *Src = contextSource(*Index, Call->getArg(Attach->ContextArg)))
+        diag(Src->getBeginLoc(), "the context of this run is obtained here",
+             DiagnosticIDs::Note);
+  };
+  if (Escape) {
+    std::string How = Escape->K == HandleEvent::Detached
+                          ? "is made a daemon with '" + Escape->Detail + "'"
+                          : "is " + Escape->Detail;
+    diag(H.Var->getLocation(),
+         "thread '%0' holds the run's context and %1, so it can outlive the "
+         "run: a leaked context lets it write into a later run or another "
+         "session; '%2' it before '%3' returns")
+        << H.Var->getName() << How << Join << FD->getNameAsString();
+    diag(Escape->Loc, "here", DiagnosticIDs::Note);
+    Notes();
+    return;
+  }
+  diag(H.Var->getLocation(),
+       "thread '%0' holds the run's context but is not joined on every path "
+       "before '%1' returns: a leaked context lets it write into a later run "
+       "or another session; '%2' it on every path")
+      << H.Var->getName() << FD->getNameAsString() << Join;
+  for (size_t N = 0; N < Leaks.size() && N < 3; ++N)
+    diag(Leaks[N].Loc, "%0 without '%1'", DiagnosticIDs::Note)
+        << Leaks[N].How << Join;
+  Notes();
+}
+
+void ContextEscapeCheck::onEndOfTranslationUnit() {
+  Index.reset();
+  Library.reset();
+}
+
+} // namespace uisan::tidy

@@ -1,0 +1,212 @@
+//===- ExecutorNotShutdownCheck.cpp - uisan-executor-not-shutdown ---------===//
+
+#include "ExecutorNotShutdownCheck.h"
+#include "Lifecycle.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace uisan::tidy {
+
+ExecutorNotShutdownCheck::ExecutorNotShutdownCheck(
+    StringRef Name, clang::tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
+      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
+                                               DefaultLibraryPrefixes)) {
+  DB = getRuleDB(RulePacks);
+}
+
+void ExecutorNotShutdownCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "RulePacks", RulePacks);
+  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
+}
+
+void ExecutorNotShutdownCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(
+      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
+          .bind("fn"),
+      this);
+  Finder->addMatcher(cxxNewExpr(unless(isExpansionInSystemHeader())).bind("new"),
+                     this);
+  Finder->addMatcher(fieldDecl(unless(isExpansionInSystemHeader())).bind("field"),
+                     this);
+}
+
+namespace {
+std::string shutdownName(const rules::ExecutorRule &R) {
+  return R.Shutdown.empty() ? "a shutdown" : R.Shutdown.front();
+}
+
+/// The variables whose threads carry a run's context: those are
+/// uisan-context-escape's to report.
+bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
+  if (!Body)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(Body))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (const rules::ContextAttachRule *R = Index.contextAttach(Callee))
+        if (R->ThreadArg < Call->getNumArgs()) {
+          const Expr *A = Call->getArg(R->ThreadArg)->IgnoreParenImpCasts();
+          if (const auto *UO = dyn_cast<UnaryOperator>(A))
+            A = UO->getSubExpr()->IgnoreParenImpCasts();
+          if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(A))
+            A = OC->getArg(0)->IgnoreParenImpCasts();
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(A))
+            if (DRE->getDecl() == Var)
+              return true;
+        }
+  for (const Stmt *C : Body->children())
+    if (hasContext(Index, C, Var))
+      return true;
+  return false;
+}
+} // namespace
+
+void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
+  if (!Index) {
+    Index = std::make_unique<RuleIndex>(DB);
+    llvm::SmallVector<llvm::StringRef, 4> Parts;
+    llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
+    std::vector<std::string> Prefixes;
+    for (llvm::StringRef P : Parts)
+      Prefixes.push_back(P.trim().str());
+    Library = std::make_unique<LibraryCode>(*Result.SourceManager, Prefixes);
+  }
+  ASTContext &Ctx = *Result.Context;
+  Lifecycle LC(Ctx, *Index, *Library);
+
+  if (const auto *New = Result.Nodes.getNodeAs<CXXNewExpr>("new")) {
+    if (Library->contains(New->getBeginLoc()))
+      return;
+    ExecutorType T = LC.classify(Ctx.getPointerType(New->getAllocatedType()));
+    if (!T)
+      return;
+    // Only a `new` whose result is dropped on the spot; one kept in a
+    // variable is tracked with the function, one stored has an owner.
+    DynTypedNodeList Parents = Ctx.getParents(*New);
+    if (Parents.empty())
+      return;
+    const Stmt *P = Parents[0].get<Stmt>();
+    while (P && isa<ExprWithCleanups, ImplicitCastExpr>(P)) {
+      DynTypedNodeList Up = Ctx.getParents(*P);
+      P = Up.empty() ? nullptr : Up[0].get<Stmt>();
+    }
+    if (!P || !isa<CompoundStmt>(P))
+      return;
+    if (T.Rule->ParentOwned && New->getConstructExpr() &&
+        llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
+          return A->IgnoreParenImpCasts()->getType()->isPointerType();
+        }))
+      return;
+    diag(New->getBeginLoc(),
+         "heap-allocated '%0' is never stopped, stored or deleted: its "
+         "threads outlive every owner; keep it and call '%1' on it")
+        << T.Name << shutdownName(*T.Rule);
+    return;
+  }
+
+  if (const auto *F = Result.Nodes.getNodeAs<FieldDecl>("field")) {
+    if (Library->contains(F->getLocation()))
+      return;
+    ExecutorType T = LC.classify(F->getType());
+    if (!T || (T.Rule->Raii && !T.Pointer))
+      return;
+    const CXXRecordDecl *RD = dyn_cast<CXXRecordDecl>(F->getParent());
+    // Lambda captures are not members anyone could stop.
+    if (!RD || !RD->hasDefinition() || RD->isLambda() || F->getName().empty())
+      return;
+    const CXXDestructorDecl *Dtor = RD->getDestructor();
+    // A destructor defined elsewhere may stop it; only what is seen counts.
+    if (Dtor && Dtor->isUserProvided() && !Dtor->getDefinition())
+      return;
+    bool Stopped = Dtor && Dtor->isUserProvided() &&
+                   LC.stopsField(Dtor, F, *T.Rule);
+    if (Stopped)
+      return;
+    std::string Consequence =
+        T.Rule->OnDestroy.empty()
+            ? "its threads outlive the object"
+            : "destroying a running one: " + T.Rule->OnDestroy;
+    diag(F->getLocation(),
+         "member '%0' holds a '%1' that '%2' never stops; %3; call '%4' on "
+         "it in '~%2'")
+        << F->getName() << T.Name << RD->getName() << Consequence
+        << shutdownName(*T.Rule);
+    return;
+  }
+
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+  assert(FD && "matcher binds 'fn'");
+  if (Library->contains(FD->getLocation()) || FD->isDependentContext())
+    return;
+  std::vector<Handle> Handles = LC.executorHandles(FD);
+  // Threads with a context belong to uisan-context-escape.
+  llvm::erase_if(Handles, [&](const Handle &H) {
+    return hasContext(*Index, FD->getBody(), H.Var);
+  });
+  if (Handles.empty())
+    return;
+  std::vector<LeakExit> Leaks;
+  std::vector<HandleEvent> Events;
+  LC.run(FD, Handles, Leaks, Events);
+  const rules::PerRunRule *PerRun = LC.perRun(FD);
+
+  for (size_t I = 0; I < Handles.size(); ++I) {
+    const Handle &H = Handles[I];
+    const rules::ExecutorRule &R = *H.Type.Rule;
+    std::vector<const LeakExit *> Mine;
+    for (const LeakExit &L : Leaks)
+      if (L.Handle == I)
+        Mine.push_back(&L);
+    const HandleEvent *Stored = nullptr;
+    for (const HandleEvent &E : Events)
+      if (E.Handle == I && E.K == HandleEvent::Escaped && E.Detail == "stored")
+        Stored = &E;
+    std::string Stop = shutdownName(R);
+    if (!Mine.empty()) {
+      std::string What = H.Type.Container ? "a container of '" + H.Type.Name + "'"
+                                          : "a '" + H.Type.Name + "'";
+      if (!R.OnDestroy.empty() && !H.Type.Pointer && !H.Type.Container)
+        diag(H.Var->getLocation(),
+             "'%1' (%0) can leave its scope still running, and then %2; "
+             "call '%3' on every path")
+            << What << H.Var->getName() << R.OnDestroy << Stop;
+      else
+        diag(H.Var->getLocation(),
+             "'%1' (%0) can leave its scope still running: its threads "
+             "outlive it; call '%2' on every path (in a catch-all handler "
+             "that rethrows, or a guard object)")
+            << What << H.Var->getName() << Stop;
+      for (size_t N = 0; N < Mine.size() && N < 3; ++N)
+        diag(Mine[N]->Loc, "%0 without '%1'", DiagnosticIDs::Note)
+            << Mine[N]->How << Stop;
+      if (PerRun)
+        diag(FD->getLocation(),
+             "'%0' runs once per %1: every %1 starts another one",
+             DiagnosticIDs::Note)
+            << FD->getNameAsString() << PerRun->Unit;
+    } else if (PerRun && Stored) {
+      diag(H.Var->getLocation(),
+           "'%1' ('%0') is created in '%2', which runs once per %3, and "
+           "kept without being stopped: every %3 starts another one; create "
+           "it once, or call '%4' on the previous one")
+          << H.Type.Name << H.Var->getName() << FD->getNameAsString()
+          << PerRun->Unit << Stop;
+      diag(Stored->Loc, "stored here", DiagnosticIDs::Note);
+    }
+  }
+}
+
+void ExecutorNotShutdownCheck::onEndOfTranslationUnit() {
+  Index.reset();
+  Library.reset();
+}
+
+} // namespace uisan::tidy

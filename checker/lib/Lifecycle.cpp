@@ -1,0 +1,639 @@
+//===- Lifecycle.cpp - are threads and executors stopped on every path? ---===//
+
+#include "Lifecycle.h"
+
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+
+#include <deque>
+#include <map>
+#include <set>
+
+using namespace clang;
+
+namespace uisan::tidy {
+
+namespace {
+
+enum : unsigned {
+  NotStarted = 1,
+  Running = 2,
+  Stopped = 4,
+  Escaped = 8,
+  Daemon = 16,
+  Dead = 32,
+};
+
+bool isContainerName(llvm::StringRef Name) {
+  return llvm::is_contained(
+      {"std::vector", "std::list", "std::deque", "std::array", "std::set",
+       "std::map", "std::unordered_map", "QList", "QVector"},
+      Name);
+}
+
+const Expr *strip(const Expr *E) {
+  return E ? E->IgnoreParenImpCasts() : nullptr;
+}
+
+/// True when `S` refers to `Var` anywhere inside.
+bool mentions(const Stmt *S, const VarDecl *Var, unsigned Depth = 0) {
+  if (!S || Depth > 32)
+    return false;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+    return DRE->getDecl() == Var;
+  for (const Stmt *Child : S->children())
+    if (mentions(Child, Var, Depth + 1))
+      return true;
+  return false;
+}
+
+/// The simple name of a callee ('join'), and its rule name.
+std::pair<std::string, std::string> calleeNames(const FunctionDecl *FD) {
+  std::string Simple = FD->getDeclName().isIdentifier() ? FD->getName().str()
+                                                        : std::string();
+  return {Simple, ruleName(FD)};
+}
+
+bool nameIn(const std::string &Simple, const std::string &Qualified,
+            const std::vector<std::string> &Names) {
+  for (const std::string &N : Names)
+    if (N == Simple || N == Qualified)
+      return true;
+  return false;
+}
+
+/// The object a member call acts on, or null for other calls.
+const Expr *memberObject(const Stmt *S) {
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+    return MC->getImplicitObjectArgument();
+  return nullptr;
+}
+
+} // namespace
+
+ExecutorType Lifecycle::classify(QualType T) {
+  ExecutorType Result;
+  T = T.getNonReferenceType();
+  for (int Layer = 0; Layer < 3; ++Layer) {
+    if (T->isPointerType()) {
+      if (Result.Pointer || Result.Smart)
+        return ExecutorType();
+      Result.Pointer = true;
+      T = T->getPointeeType();
+      continue;
+    }
+    const auto *Spec = T->getAs<TemplateSpecializationType>();
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    const auto *CTS = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+    std::string Name = CTS ? ruleName(CTS) : "";
+    if (CTS && CTS->getTemplateArgs().size() > 0 &&
+        CTS->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
+      QualType Arg = CTS->getTemplateArgs()[0].getAsType();
+      if (Name == "std::unique_ptr" || Name == "std::shared_ptr") {
+        if (Result.Smart || Result.Pointer)
+          return ExecutorType();
+        Result.Smart = true;
+        T = Arg;
+        continue;
+      }
+      if (isContainerName(Name)) {
+        if (Result.Container)
+          return ExecutorType();
+        Result.Container = true;
+        T = Arg;
+        continue;
+      }
+    }
+    (void)Spec;
+    break;
+  }
+  // Match the record (and its bases), or a C typedef's name.
+  std::string TypedefName;
+  if (const auto *TT = T->getAs<TypedefType>())
+    TypedefName = TT->getDecl()->getName().str();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  const RecordDecl *Plain = T->getAsRecordDecl();
+  for (const auto &P : Rules.db().Packs)
+    for (const rules::ExecutorRule &R : P->Executors) {
+      bool Hit = (!TypedefName.empty() && R.Type.matches(TypedefName)) ||
+                 (RD && Rules.derivesFrom(RD, R.Type)) ||
+                 (!RD && Plain && R.Type.matches(ruleName(Plain)));
+      if (Hit) {
+        Result.Rule = &R;
+        Result.Pack = P.get();
+        Result.Name = !TypedefName.empty() ? TypedefName
+                      : RD                ? ruleName(RD)
+                                          : ruleName(Plain);
+        return Result;
+      }
+    }
+  return ExecutorType();
+}
+
+const Stmt *Lifecycle::findStart(const Stmt *S, const Handle &H) {
+  if (!S)
+    return nullptr;
+  if (const Expr *Obj = memberObject(S)) {
+    const auto *MC = cast<CXXMemberCallExpr>(S);
+    if (const FunctionDecl *FD = MC->getDirectCallee()) {
+      auto [Simple, Qualified] = calleeNames(FD);
+      if (nameIn(Simple, Qualified, H.Type.Rule->Start) &&
+          mentions(Obj, H.Var))
+        return S;
+    }
+  }
+  for (const Stmt *Child : S->children())
+    if (const Stmt *Found = findStart(Child, H))
+      return Found;
+  return nullptr;
+}
+
+bool Lifecycle::isStop(const Stmt *S, const Handle &H) {
+  const rules::ExecutorRule &R = *H.Type.Rule;
+  if (const auto *Del = dyn_cast<CXXDeleteExpr>(S))
+    return R.Raii && mentions(Del->getArgument(), H.Var);
+  const auto *Call = dyn_cast<CallExpr>(S);
+  if (!Call || !Call->getDirectCallee())
+    return false;
+  auto [Simple, Qualified] = calleeNames(Call->getDirectCallee());
+  if (!nameIn(Simple, Qualified, R.Shutdown))
+    return false;
+  if (const Expr *Obj = memberObject(S))
+    return mentions(Obj, H.Var);
+  for (const Expr *Arg : Call->arguments())
+    if (mentions(Arg, H.Var))
+      return true;
+  return false;
+}
+
+std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
+  std::vector<Handle> Handles;
+  const Stmt *Body = FD->getBody();
+  if (!Body)
+    return Handles;
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls()) {
+        const auto *VD = dyn_cast<VarDecl>(D);
+        if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD))
+          continue;
+        ExecutorType T = classify(VD->getType());
+        if (!T)
+          continue;
+        const rules::ExecutorRule &R = *T.Rule;
+        const Expr *Init = strip(VD->getInit());
+        if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(Init))
+          Init = strip(EWC->getSubExpr());
+        // Destruction stops it, except for a raw pointer nobody deletes.
+        if (R.Raii && !T.Pointer)
+          continue;
+        // A range-for variable or reference only borrows.
+        if (VD->getType()->isReferenceType())
+          continue;
+        if (T.Pointer || T.Smart) {
+          // Owned only when made here: new, make_unique, a factory.
+          const Expr *Made = Init;
+          if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(Made))
+            Made = CE->getNumArgs() ? strip(CE->getArg(0)) : nullptr;
+          if (const auto *BT = dyn_cast_or_null<CXXBindTemporaryExpr>(Made))
+            Made = strip(BT->getSubExpr());
+          if (!Made)
+            continue;
+          if (const auto *New = dyn_cast<CXXNewExpr>(Made)) {
+            if (R.ParentOwned && New->getConstructExpr())
+              if (llvm::any_of(New->getConstructExpr()->arguments(),
+                               [](const Expr *A) {
+                                 return strip(A)->getType()->isPointerType();
+                               }))
+                continue;
+          } else if (const auto *Call = dyn_cast<CallExpr>(Made)) {
+            const FunctionDecl *Callee = Call->getDirectCallee();
+            if (!Callee)
+              continue;
+            std::string Name = ruleName(Callee);
+            if (R.Global.matches(Name))
+              continue;
+            bool Factory = R.Create.matches(Name) ||
+                           Name == "std::make_unique" ||
+                           Name == "std::make_shared";
+            if (!Factory && !T.Smart)
+              continue;
+          } else {
+            continue;
+          }
+        } else if (!T.Container && R.Start.empty()) {
+          // A default-constructed std::thread runs nothing.
+          const auto *CE = dyn_cast_or_null<CXXConstructExpr>(Init);
+          if (!CE || CE->getNumArgs() == 0)
+            continue;
+        }
+        Handle H;
+        H.Var = VD;
+        H.Type = T;
+        if (!R.Start.empty() && !T.Container) {
+          H.Start = findStart(Body, H);
+          if (!H.Start)
+            continue; // never started here
+        }
+        Handles.push_back(H);
+      }
+    for (const Stmt *Child : S->children())
+      Visit(Child);
+  };
+  Visit(Body);
+  return Handles;
+}
+
+bool Lifecycle::insideTry(const Stmt *S) {
+  DynTypedNode Node = DynTypedNode::create(*S);
+  for (int Up = 0; Up < 64; ++Up) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return false;
+    const DynTypedNode &P = Parents[0];
+    if (const auto *Try = P.get<CXXTryStmt>()) {
+      // Inside the try block (not a handler) is caught here.
+      const Stmt *Child = Node.get<Stmt>();
+      return Child == Try->getTryBlock();
+    }
+    if (P.get<FunctionDecl>() || P.get<LambdaExpr>())
+      return false;
+    Node = P;
+  }
+  return false;
+}
+
+bool Lifecycle::mayThrow(const FunctionDecl *FD) {
+  FD = FD->getCanonicalDecl();
+  auto It = ThrowCache.find(FD);
+  if (It != ThrowCache.end())
+    return It->second;
+  bool Throws = false;
+  std::string Name = ruleName(FD->getTemplateInstantiationPattern()
+                                  ? FD->getTemplateInstantiationPattern()
+                                  : FD);
+  for (const auto &P : Rules.db().Packs)
+    Throws |= P->Throwing.matches(Name);
+  if (!Throws)
+    if (const FunctionDecl *Def = FD->getDefinition())
+      if (!Library.contains(Def->getLocation()) && Def->getBody()) {
+        std::function<bool(const Stmt *)> HasThrow = [&](const Stmt *S) {
+          if (!S || isa<LambdaExpr>(S) || isa<CXXTryStmt>(S))
+            return false;
+          if (isa<CXXThrowExpr>(S))
+            return true;
+          for (const Stmt *C : S->children())
+            if (HasThrow(C))
+              return true;
+          return false;
+        };
+        Throws = HasThrow(Def->getBody());
+      }
+  return ThrowCache[FD] = Throws;
+}
+
+const rules::PerRunRule *Lifecycle::perRun(const FunctionDecl *FD) {
+  std::string Name = ruleName(FD);
+  for (const auto &P : Rules.db().Packs) {
+    if (!P->PerRun)
+      continue;
+    if (P->PerRun->Functions.matches(Name))
+      return &*P->PerRun;
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+      llvm::SmallVector<const CXXMethodDecl *, 4> Work(
+          MD->overridden_methods().begin(), MD->overridden_methods().end());
+      for (unsigned I = 0; I < Work.size() && I < 32; ++I) {
+        if (P->PerRun->Overrides.matches(ruleName(Work[I])))
+          return &*P->PerRun;
+        Work.append(Work[I]->overridden_methods().begin(),
+                    Work[I]->overridden_methods().end());
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool Lifecycle::stopsField(const FunctionDecl *FD, const FieldDecl *F,
+                           const rules::ExecutorRule &Rule, unsigned Depth) {
+  if (!FD || Depth > 4)
+    return false;
+  const FunctionDecl *Def = FD->getDefinition();
+  if (!Def || !Def->getBody())
+    return false;
+  bool Found = false;
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S || Found)
+      return;
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        auto [Simple, Qualified] = calleeNames(Callee);
+        bool MentionsField = false;
+        std::function<void(const Stmt *)> Find = [&](const Stmt *X) {
+          if (!X || MentionsField)
+            return;
+          if (const auto *ME = dyn_cast<MemberExpr>(X))
+            MentionsField |= ME->getMemberDecl() == F;
+          for (const Stmt *C : X->children())
+            Find(C);
+        };
+        if (nameIn(Simple, Qualified, Rule.Shutdown) ||
+            (Rule.Raii && isa<CXXDeleteExpr>(S))) {
+          Find(S);
+          if (MentionsField) {
+            Found = true;
+            return;
+          }
+        }
+        // A helper of the same class called from here (shutdown()).
+        if (const auto *MD = dyn_cast<CXXMethodDecl>(Callee))
+          if (MD->getParent() == F->getParent() &&
+              stopsField(MD, F, Rule, Depth + 1)) {
+            Found = true;
+            return;
+          }
+      }
+    if (const auto *Del = dyn_cast<CXXDeleteExpr>(S)) {
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(Del->getArgument())))
+        if (ME->getMemberDecl() == F && Rule.Raii)
+          Found = true;
+    }
+    // A range-for over the field whose body stops each element.
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(RF->getRangeInit())))
+        if (ME->getMemberDecl() == F) {
+          Handle H;
+          H.Var = RF->getLoopVariable();
+          H.Type.Rule = &Rule;
+          std::function<bool(const Stmt *)> Stops = [&](const Stmt *X) {
+            if (!X)
+              return false;
+            if (isStop(X, H))
+              return true;
+            for (const Stmt *C : X->children())
+              if (Stops(C))
+                return true;
+            return false;
+          };
+          if (Stops(RF->getBody())) {
+            Found = true;
+            return;
+          }
+        }
+    for (const Stmt *C : S->children())
+      Visit(C);
+  };
+  Visit(Def->getBody());
+  return Found;
+}
+
+void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
+                    std::vector<LeakExit> &Leaks,
+                    std::vector<HandleEvent> &Events) {
+  if (Handles.empty() || !FD->getBody())
+    return;
+  CFG::BuildOptions Options;
+  Options.AddImplicitDtors = true;
+  Options.AddInitializers = false;
+  std::unique_ptr<CFG> Cfg = CFG::buildCFG(FD, FD->getBody(), &Ctx, Options);
+  if (!Cfg)
+    return;
+
+  // Loops that stop every element of a container stop it on their exit
+  // edge: a zero-trip path has no element left running.
+  std::vector<std::set<const Stmt *>> StopLoops(Handles.size());
+  for (size_t I = 0; I < Handles.size(); ++I) {
+    if (!Handles[I].Type.Container)
+      continue;
+    std::function<void(const Stmt *, const Stmt *)> Find =
+        [&](const Stmt *S, const Stmt *Loop) {
+          if (!S)
+            return;
+          if (isa<ForStmt, CXXForRangeStmt, WhileStmt, DoStmt>(S)) {
+            // A range-for over the container: its variable is the element.
+            if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+              if (mentions(RF->getRangeInit(), Handles[I].Var)) {
+                Handle Elem = Handles[I];
+                Elem.Var = RF->getLoopVariable();
+                std::function<bool(const Stmt *)> Stops = [&](const Stmt *X) {
+                  if (!X)
+                    return false;
+                  if (isStop(X, Elem))
+                    return true;
+                  for (const Stmt *C : X->children())
+                    if (Stops(C))
+                      return true;
+                  return false;
+                };
+                if (Stops(RF->getBody()))
+                  StopLoops[I].insert(S);
+              }
+            Loop = S;
+          }
+          if (Loop && isStop(S, Handles[I]))
+            StopLoops[I].insert(Loop);
+          for (const Stmt *C : S->children())
+            Find(C, Loop);
+        };
+    Find(FD->getBody(), nullptr);
+  }
+
+  const unsigned N = Cfg->getNumBlockIDs();
+  std::vector<std::vector<unsigned>> In(N,
+                                        std::vector<unsigned>(Handles.size(), 0));
+  std::vector<bool> Reached(N, false);
+  const CFGBlock &Entry = Cfg->getEntry();
+  for (size_t H = 0; H < Handles.size(); ++H)
+    In[Entry.getBlockID()][H] = NotStarted;
+  Reached[Entry.getBlockID()] = true;
+
+  std::map<std::pair<size_t, unsigned>, LeakExit> Found;
+  std::set<std::tuple<size_t, int, unsigned>> SeenEvents;
+  bool Report = false;
+  auto Leak = [&](size_t H, SourceLocation Loc, std::string How) {
+    if (Report)
+      Found.emplace(std::make_pair(H, Loc.getRawEncoding()),
+                    LeakExit{H, Loc, std::move(How)});
+  };
+  auto Event = [&](size_t H, HandleEvent::Kind K, SourceLocation Loc,
+                   std::string Detail) {
+    if (Report && SeenEvents.insert({H, K, Loc.getRawEncoding()}).second)
+      Events.push_back({H, K, Loc, std::move(Detail)});
+  };
+
+  auto Transfer = [&](const CFGBlock &B, std::vector<unsigned> State) {
+    const Stmt *LastReturn = nullptr;
+    for (const CFGElement &E : B) {
+      if (std::optional<CFGAutomaticObjDtor> D = E.getAs<CFGAutomaticObjDtor>()) {
+        for (size_t H = 0; H < Handles.size(); ++H) {
+          if (D->getVarDecl() != Handles[H].Var)
+            continue;
+          if (State[H] & Running) {
+            const Stmt *Term = B.getTerminatorStmt();
+            if (LastReturn)
+              Leak(H, LastReturn->getBeginLoc(), "returns here");
+            else if (Term && isa<BreakStmt, ContinueStmt, GotoStmt>(Term))
+              Leak(H, Term->getBeginLoc(), "leaves the scope here");
+            else if (const auto *CS =
+                         dyn_cast_or_null<CompoundStmt>(D->getTriggerStmt()))
+              Leak(H, CS->getRBracLoc(), "leaves its scope here");
+            else
+              Leak(H, D->getTriggerStmt() ? D->getTriggerStmt()->getEndLoc()
+                                          : FD->getEndLoc(),
+                   "leaves its scope here");
+          }
+          State[H] = Dead;
+        }
+        continue;
+      }
+      std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *S = CS->getStmt();
+      if (isa<ReturnStmt>(S))
+        LastReturn = S;
+      for (size_t H = 0; H < Handles.size(); ++H) {
+        const Handle &HD = Handles[H];
+        const rules::ExecutorRule &R = *HD.Type.Rule;
+        // Start.
+        if (HD.Start ? S == HD.Start
+                     : (isa<DeclStmt>(S) &&
+                        cast<DeclStmt>(S)->isSingleDecl() &&
+                        cast<DeclStmt>(S)->getSingleDecl() == HD.Var)) {
+          State[H] = Running;
+          continue;
+        }
+        if (!(State[H] & Running))
+          continue;
+        if (isStop(S, HD)) {
+          State[H] = Stopped;
+          continue;
+        }
+        if (const Expr *Obj = memberObject(S)) {
+          const auto *MC = cast<CXXMemberCallExpr>(S);
+          if (const FunctionDecl *Callee = MC->getDirectCallee()) {
+            auto [Simple, Qualified] = calleeNames(Callee);
+            if (nameIn(Simple, Qualified, R.Daemon) && mentions(Obj, HD.Var)) {
+              State[H] = Daemon;
+              Event(H, HandleEvent::Detached, S->getBeginLoc(), Simple);
+              continue;
+            }
+          }
+        }
+        // Escapes: returned, moved away, stored beyond the function.
+        if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
+          if (mentions(Ret->getRetValue(), HD.Var)) {
+            State[H] = Escaped;
+            Event(H, HandleEvent::Escaped, S->getBeginLoc(), "returned");
+            continue;
+          }
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(S)) {
+          const FunctionDecl *Callee = Call->getDirectCallee();
+          std::string Name = Callee ? ruleName(Callee) : "";
+          bool Moved = (Name == "std::move" || Name == "std::forward") &&
+                       Call->getNumArgs() == 1 &&
+                       mentions(Call->getArg(0), HD.Var);
+          bool PassedOn = false;
+          if (!Moved && Callee && !memberObject(S))
+            for (const Expr *A : Call->arguments())
+              if (mentions(A, HD.Var) &&
+                  (A->getType()->isPointerType() || HD.Type.Container ||
+                   HD.Type.Pointer))
+                PassedOn = true;
+          if (Moved || PassedOn) {
+            State[H] = Escaped;
+            Event(H, HandleEvent::Escaped, S->getBeginLoc(),
+                  Moved ? "moved" : "passed to '" + Name + "'");
+            continue;
+          }
+        }
+        if (const auto *BO = dyn_cast<BinaryOperator>(S))
+          if (BO->isAssignmentOp() && mentions(BO->getRHS(), HD.Var)) {
+            const Expr *L = strip(BO->getLHS());
+            bool Outside = isa<MemberExpr>(L);
+            if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+              if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+                Outside = !VD->hasLocalStorage();
+            if (Outside) {
+              State[H] = Escaped;
+              Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
+              continue;
+            }
+          }
+        if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S))
+          if (OC->isAssignmentOp() && OC->getNumArgs() == 2 &&
+              mentions(OC->getArg(1), HD.Var) &&
+              isa<MemberExpr>(strip(OC->getArg(0)))) {
+            State[H] = Escaped;
+            Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
+            continue;
+          }
+        // Exits by exception.
+        if (isa<CXXThrowExpr>(S) && !insideTry(S)) {
+          Leak(H, S->getBeginLoc(), "throws here");
+          continue;
+        }
+        if (const auto *Call = dyn_cast<CallExpr>(S))
+          if (const FunctionDecl *Callee = Call->getDirectCallee())
+            if (mayThrow(Callee) && !insideTry(S))
+              Leak(H, S->getBeginLoc(),
+                   "an exception from '" + ruleName(Callee) +
+                       "' can leave the scope here");
+        // A raw pointer has no destructor: a return is where it is lost.
+        if (isa<ReturnStmt>(S) && HD.Type.Pointer)
+          Leak(H, S->getBeginLoc(), "returns here");
+      }
+    }
+    if (const Stmt *Term = B.getTerminatorStmt())
+      for (size_t H = 0; H < Handles.size(); ++H)
+        if ((State[H] & Running) && StopLoops[H].count(Term))
+          State[H] = (State[H] & ~Running) | Stopped;
+    // Falling off the end of the function with a raw pointer.
+    if (B.succ_size() == 1 && *B.succ_begin() == &Cfg->getExit() && !LastReturn)
+      for (size_t H = 0; H < Handles.size(); ++H)
+        if ((State[H] & Running) && Handles[H].Type.Pointer)
+          Leak(H, FD->getBody()->getEndLoc(), "leaves the function here");
+    return State;
+  };
+
+  // Iterate to a fixpoint, then once more to report from the final states.
+  std::deque<const CFGBlock *> Work{&Entry};
+  std::vector<bool> Queued(N, false);
+  Queued[Entry.getBlockID()] = true;
+  unsigned Steps = 0;
+  while (!Work.empty() && Steps++ < 100000) {
+    const CFGBlock *B = Work.front();
+    Work.pop_front();
+    Queued[B->getBlockID()] = false;
+    std::vector<unsigned> Out = Transfer(*B, In[B->getBlockID()]);
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      const CFGBlock *S = Succ.getReachableBlock();
+      if (!S)
+        continue;
+      bool Changed = !Reached[S->getBlockID()];
+      Reached[S->getBlockID()] = true;
+      for (size_t H = 0; H < Handles.size(); ++H) {
+        unsigned Merged = In[S->getBlockID()][H] | Out[H];
+        Changed |= Merged != In[S->getBlockID()][H];
+        In[S->getBlockID()][H] = Merged;
+      }
+      if (Changed && !Queued[S->getBlockID()]) {
+        Queued[S->getBlockID()] = true;
+        Work.push_back(S);
+      }
+    }
+  }
+  Report = true;
+  for (const CFGBlock *B : *Cfg)
+    if (Reached[B->getBlockID()])
+      Transfer(*B, In[B->getBlockID()]);
+  for (auto &KV : Found)
+    Leaks.push_back(KV.second);
+}
+
+} // namespace uisan::tidy
