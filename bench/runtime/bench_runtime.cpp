@@ -9,11 +9,31 @@
 #include <pthread.h>
 #include <thread>
 
+#include <time.h>
+
 namespace {
 
 void *nothing(void *arg) { return arg; }
 
+double processCpuNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/// CPU time of the whole process (creator and new thread) per iteration:
+/// the work done, less disturbed by other load on the machine than wall time.
+struct ProcessCpu {
+  benchmark::State &state;
+  double start = processCpuNs();
+  ~ProcessCpu() {
+    state.counters["proc_cpu_ns"] = benchmark::Counter(
+        processCpuNs() - start, benchmark::Counter::kAvgIterations);
+  }
+};
+
 void BM_PthreadCreateJoin(benchmark::State &state) {
+  ProcessCpu cpu{state};
   for (auto _ : state) {
     pthread_t t;
     pthread_create(&t, nullptr, nothing, nullptr);
@@ -23,6 +43,7 @@ void BM_PthreadCreateJoin(benchmark::State &state) {
 BENCHMARK(BM_PthreadCreateJoin)->UseRealTime();
 
 void BM_StdThreadCreateJoin(benchmark::State &state) {
+  ProcessCpu cpu{state};
   for (auto _ : state) {
     std::thread t([] {});
     t.join();

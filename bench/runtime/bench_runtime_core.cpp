@@ -1,6 +1,7 @@
 // The runtime's own work per thread, measured in isolation (stable on a
 // loaded machine, unlike a full pthread_create+join): the creation-stack
 // unwind and the registry bookkeeping of one thread's life.
+#include "uisan_runtime.h"
 #include "uisan_stacktrace.h"
 #include "uisan_thread_registry.h"
 
@@ -18,6 +19,16 @@ __attribute__((noinline)) void unwindAt(int depth, int frames, uisan::StackTrace
     return;
   }
   uisan::captureStack(st, frames);
+}
+
+// Runs `f` a few frames down, like a pthread_create call in real code.
+template <class F> __attribute__((noinline)) void deeper(int depth, const F &f) {
+  if (depth > 0) {
+    deeper(depth - 1, f);
+    benchmark::ClobberMemory();
+    return;
+  }
+  f();
 }
 
 void BM_CaptureCreationStack(benchmark::State &state) {
@@ -50,6 +61,27 @@ void BM_RegistryThreadLifecycle(benchmark::State &state) {
   }
 }
 BENCHMARK(BM_RegistryThreadLifecycle);
+
+// Everything the interceptors do for one pthread_create + join, creator and
+// new-thread side, minus the pthread TLS-key store and destructor: unwind
+// the creation stack (creation_stack_depth frames), fill the slot, record
+// the handle, start, finish, join.
+void BM_InterceptorBookkeeping(benchmark::State &state) {
+  uisan::runtimeInit(); // real options (UISAN_OPTIONS), libunwind if present
+  state.SetLabel(uisan::unwinderName());
+  pthread_t self = pthread_self();
+  for (auto _ : state) {
+    deeper(8, [&] {
+      uisan::ThreadState *t = uisan::prepareThread(false);
+      uisan::registry().creatorDone(t, true, self);
+      uisan::registry().started(t, self);
+      uisan::registry().finished(t);
+      uisan::ThreadState *j = uisan::registry().beginJoin(self);
+      uisan::registry().endJoin(j, true);
+    });
+  }
+}
+BENCHMARK(BM_InterceptorBookkeeping);
 
 } // namespace
 

@@ -46,6 +46,8 @@ def run_bench(cmd, min_time, repetitions, stat="median"):
         name = name[:-len("/real_time")] if name.endswith("/real_time") else name
         scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
         samples.setdefault(name, []).append(b["real_time"] * scale)
+        if "proc_cpu_ns" in b:
+            samples.setdefault(name + " (process CPU)", []).append(b["proc_cpu_ns"])
     return {n: (min(v), statistics.median(v)) for n, v in samples.items()}
 
 
@@ -83,7 +85,9 @@ def main():
     print()
     print("| measure (min / median of %d) | without uisan | with uisan | added (min) | ratio (min) |" % reps)
     print("|---|---|---|---|---|")
-    for name in ("BM_PthreadCreateJoin", "BM_StdThreadCreateJoin", "BM_UiCallOnScriptThread"):
+    for name in ("BM_PthreadCreateJoin", "BM_PthreadCreateJoin (process CPU)",
+                 "BM_StdThreadCreateJoin", "BM_StdThreadCreateJoin (process CPU)",
+                 "BM_UiCallOnScriptThread"):
         (bmin, bmed), (wmin, wmed) = base[name], with_rt[name]
         print("| %s | %.1f / %.1f ns | %.1f / %.1f ns | %+.1f ns | %.2fx |" %
               (name, bmin, bmed, wmin, wmed, wmin - bmin, wmin / bmin if bmin else float("nan")))

@@ -117,7 +117,10 @@ __attribute__((visibility("default"))) int pthread_setname_np(pthread_t thread,
   int rc = real(thread, name);
   if (rc == 0 && runtimeReady() && !t_in_runtime) {
     RuntimeScope scope;
-    registry().setName(thread, name);
+    if (t_self && pthread_equal(thread, pthread_self()))
+      registry().setName(t_self, name); // may run before creatorDone()
+    else
+      registry().setName(thread, name);
   }
   return rc;
 }

@@ -110,7 +110,7 @@ void snapshotLocked(ThreadState &t, Snapshot &s) {
   s.origin_run = t.origin_run;
   s.created = t.created;
   std::memcpy(s.name, t.name, sizeof(s.name));
-  if (!s.name[0] && t.status == ThreadStatus::Running && !t.joining) {
+  if (!s.name[0] && t.status == ThreadStatus::Running && t.creator_done && !t.joining) {
     // Not named through pthread_setname_np: ask the kernel. Safe while the
     // lock is held and the thread has not passed finished().
     char buf[16] = {0};
@@ -400,12 +400,13 @@ ThreadState *prepareThread(bool detached) {
   }
   StackTrace created;
   captureStack(created, g_flags.creation_stack_depth);
-  ThreadState *t = g_registry.allocate();
+  g_registry.lock();
+  ThreadState *t = g_registry.allocateLocked();
   if (!t) {
+    g_registry.unlock();
     logLine(1, "thread table full; a new thread runs untracked");
     return nullptr;
   }
-  g_registry.lock();
   t->detached = detached;
   t->has_parent = parent != nullptr;
   t->parent_uid = parent ? parent->uid : 0;

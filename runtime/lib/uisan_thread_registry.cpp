@@ -4,8 +4,21 @@
 
 namespace uisan {
 
+namespace {
+// Adaptive: spin briefly before sleeping. The lock is only ever held for a
+// few dozen instructions, and a creator and its new thread touch it at the
+// same moment; a futex sleep there would cost microseconds.
+void initMutex(pthread_mutex_t *mu) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+  pthread_mutex_init(mu, &attr);
+  pthread_mutexattr_destroy(&attr);
+}
+} // namespace
+
 void ThreadRegistry::init() {
-  pthread_mutex_init(&mu_, nullptr);
+  initMutex(&mu_);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -97,10 +110,10 @@ void ThreadRegistry::creatorDone(ThreadState *t, bool created, pthread_t handle)
 }
 
 void ThreadRegistry::started(ThreadState *t, pthread_t self) {
-  lock();
-  t->pthread = self;
-  t->status = ThreadStatus::Running;
-  unlock();
+  // The creator records the handle in creatorDone(); storing it here too
+  // would race with that write for no gain.
+  (void)self;
+  t->status.store(ThreadStatus::Running, std::memory_order_release);
 }
 
 void ThreadRegistry::finished(ThreadState *t) {
@@ -154,6 +167,8 @@ void ThreadRegistry::detach(pthread_t handle) {
 void ThreadRegistry::setName(pthread_t handle, const char *name) {
   lock();
   for (int i = 0; i < high_water_; ++i) {
+    // Before creatorDone() a new thread's handle is not recorded yet; the
+    // interceptor passes the calling thread's slot in that case.
     ThreadState &t = slots_[i];
     if (t.status != ThreadStatus::Free && t.status != ThreadStatus::Finished &&
         pthread_equal(t.pthread, handle)) {
@@ -162,6 +177,13 @@ void ThreadRegistry::setName(pthread_t handle, const char *name) {
       break;
     }
   }
+  unlock();
+}
+
+void ThreadRegistry::setName(ThreadState *t, const char *name) {
+  lock();
+  std::strncpy(t->name, name, sizeof(t->name) - 1);
+  t->name[sizeof(t->name) - 1] = '\0';
   unlock();
 }
 
@@ -176,7 +198,7 @@ bool ThreadRegistry::waitForExit(const struct timespec &deadline) {
 }
 
 void ThreadRegistry::afterForkChild(ThreadState *self) {
-  pthread_mutex_init(&mu_, nullptr);
+  initMutex(&mu_);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);

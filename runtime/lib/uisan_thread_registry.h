@@ -17,8 +17,9 @@ enum class ThreadStatus : uint8_t { Free, Starting, Running, Finished };
 
 /// What the runtime records about one thread.
 struct ThreadState {
-  // Guarded by the registry lock.
-  ThreadStatus status;
+  // Written under the registry lock, except Starting -> Running, which the
+  // new thread stores alone (it must not contend with its creator).
+  std::atomic<ThreadStatus> status;
   bool detached;       // never to be joined (attr, pthread_detach, main, external)
   bool joining;        // a join is in progress
   bool creator_done;   // pthread_create has returned to the creator
@@ -56,6 +57,8 @@ public:
   /// A Starting slot with a fresh uid, or nullptr when the table is full
   /// (the thread then runs untracked).
   ThreadState *allocate();
+  /// The same with the lock held, so the caller can fill the slot at once.
+  ThreadState *allocateLocked();
   /// A slot for the calling thread, already running (main or external).
   ThreadState *allocateRunning(pthread_t self, bool is_main);
   /// Creator side of pthread_create: records the handle, or frees the slot
@@ -74,6 +77,7 @@ public:
   void detach(pthread_t handle);
   /// Records a name set with pthread_setname_np.
   void setName(pthread_t handle, const char *name);
+  void setName(ThreadState *t, const char *name);
 
   void lock();
   void unlock();
@@ -92,7 +96,6 @@ public:
 
 private:
   void freeLocked(ThreadState *t);
-  ThreadState *allocateLocked();
 
   pthread_mutex_t mu_;
   pthread_cond_t exit_cv_;

@@ -30,12 +30,12 @@ TEST(Registry, JoinFreesTheSlotForReuse) {
   auto reg = makeRegistry();
   ThreadState *t = reg->allocate();
   ASSERT_NE(t, nullptr);
-  EXPECT_EQ(t->status, ThreadStatus::Starting);
+  EXPECT_EQ(t->status.load(), ThreadStatus::Starting);
   reg->creatorDone(t, true, fakeHandle(1));
   reg->started(t, fakeHandle(1));
   EXPECT_EQ(reg->liveCount(), 1);
   reg->finished(t);
-  EXPECT_EQ(t->status, ThreadStatus::Finished); // unjoined: kept
+  EXPECT_EQ(t->status.load(), ThreadStatus::Finished); // unjoined: kept
   ThreadState *joining = reg->beginJoin(fakeHandle(1));
   EXPECT_EQ(joining, t);
   EXPECT_EQ(reg->beginJoin(fakeHandle(1)), nullptr); // one join at a time
