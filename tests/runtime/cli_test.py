@@ -101,7 +101,8 @@ def main():
         with open(bad, "w") as f:
             f.write('{"name": "x", "ui": {"funtions": ["a"]}}\n')
         p = run([ur, "--rules", bad, "--", "sh", "-c", "echo app ran"])
-        check(p.returncode == 2 and "app ran" not in p.stdout and bad in p.stderr,
+        check(p.returncode == 2 and "app ran" not in p.stdout and bad in p.stderr and
+              "error:" in p.stderr and "funtions" in p.stderr,
               "a bad rule pack stops uisan-run with the loader's message", p)
 
         packs = sorted(glob.glob(os.path.join(a.rules_dir, "*.json")))
