@@ -8,6 +8,8 @@
 #endif
 
 #include <cerrno>
+#include <elf.h>
+#include <fcntl.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,6 +65,53 @@ std::string findRuntime() {
 
 bool pathFitsOption(const std::string &path) {
   return path.find_first_of(": \t\n") == std::string::npos;
+}
+
+/// The file execvp would run for `program`, or "" if none is found.
+std::string resolveProgram(const std::string &program) {
+  if (program.find('/') != std::string::npos)
+    return program;
+  const char *path = getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos)
+      end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+/// True for an ELF executable without a program interpreter: the dynamic
+/// loader never runs, so LD_PRELOAD cannot inject libuisan.
+bool isStaticElf(const std::string &file) {
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  Elf64_Ehdr eh;
+  bool is_static = false;
+  if (read(fd, &eh, sizeof(eh)) == static_cast<ssize_t>(sizeof(eh)) &&
+      std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+      (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) && eh.e_phentsize == sizeof(Elf64_Phdr)) {
+    bool has_interp = false;
+    for (int i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph;
+      if (pread(fd, &ph, sizeof(ph), static_cast<off_t>(eh.e_phoff + i * sizeof(ph))) !=
+          static_cast<ssize_t>(sizeof(ph)))
+        break;
+      has_interp |= ph.p_type == PT_INTERP;
+    }
+    // A shared library without PT_INTERP is not a program; a static-pie is.
+    bool has_entry_program = eh.e_type == ET_EXEC || eh.e_entry != 0;
+    is_static = !has_interp && has_entry_program;
+  }
+  close(fd);
+  return is_static;
 }
 
 bool validatePack(const std::string &path, std::string &message) {
@@ -179,6 +228,15 @@ int launcherMain(int argc, char **argv) {
     if (!pack_list.empty())
       pack_list += "\n";
     pack_list += p;
+  }
+
+  std::string program = resolveProgram(argv[i]);
+  if (!program.empty() && isStaticElf(program)) {
+    std::fprintf(stderr,
+                 "uisan-run: error: '%s' is statically linked: libuisan.so cannot be "
+                 "preloaded into it; link it dynamically to check it\n",
+                 program.c_str());
+    return kLauncherUsageError;
   }
 
   std::string runtime = findRuntime();

@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--lib", required=True)
     ap.add_argument("--ui-call-app", required=True)
     ap.add_argument("--rules-dir", required=True)
+    ap.add_argument("--static-app", required=True)
     a = ap.parse_args()
     ur = a.uisan_run
 
@@ -76,6 +77,13 @@ def main():
     p = run([ur, "--options", "help=1", "--", "sh", "-c", "echo app ran"])
     check(p.returncode == 0 and "app ran" in p.stdout and "linger_ms [0, 600000] = 500" in p.stderr,
           "help=1 lists the options and the app still runs", p)
+
+    p = run([ur, "--", a.static_app])
+    check(p.returncode == 2 and "statically linked" in p.stderr and "static app ran" not in p.stdout,
+          "a statically linked program is refused (LD_PRELOAD would be ignored)", p)
+
+    p = run([ur, "--", "true"])
+    check(p.returncode == 0 and p.stderr == "", "a program found through PATH runs", p)
 
     p = run([ur, "--help-options"])
     check(p.returncode == 0 and "max_reports_per_site" in p.stdout, "--help-options", p)
