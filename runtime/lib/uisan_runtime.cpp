@@ -52,6 +52,7 @@ struct Snapshot {
   StackTrace created;
 };
 
+/// How many reports one code location has made (max_reports_per_site).
 struct Site {
   uint64_t key;
   int count;

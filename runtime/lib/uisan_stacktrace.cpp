@@ -31,6 +31,7 @@ constexpr int kMaxFrameworkModules = 32;
 std::atomic<uintptr_t> g_framework_base[kMaxFrameworkModules];
 std::atomic<int> g_framework_count;
 
+/// What the libgcc unwind callback fills in.
 struct UnwindState {
   StackTrace *out;
   bool skipping;
@@ -51,6 +52,7 @@ _Unwind_Reason_Code unwindOne(struct _Unwind_Context *ctx, void *arg) {
   return _URC_NO_REASON;
 }
 
+/// dl_iterate_phdr query: the executable segment containing `addr`.
 struct RangeQuery {
   uintptr_t addr;
   uintptr_t begin, end;
