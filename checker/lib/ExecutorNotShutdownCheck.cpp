@@ -181,9 +181,12 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
       else
         diag(H.Var->getLocation(),
              "'%1' (%0) can leave its scope still running: its threads "
-             "outlive it; call '%2' on every path (in a catch-all handler "
-             "that rethrows, or a guard object)")
-            << What << H.Var->getName() << Stop;
+             "outlive it; call '%2' on every path%3")
+            << What << H.Var->getName() << Stop
+            << (Ctx.getLangOpts().CPlusPlus
+                    ? " (in a catch-all handler that rethrows, or a guard "
+                      "object)"
+                    : "");
       for (size_t N = 0; N < Mine.size() && N < 3; ++N)
         diag(Mine[N]->Loc, "%0 without '%1'", DiagnosticIDs::Note)
             << Mine[N]->How << Stop;

@@ -513,17 +513,36 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
           State[H] = Stopped;
           continue;
         }
-        if (const Expr *Obj = memberObject(S)) {
-          const auto *MC = cast<CXXMemberCallExpr>(S);
-          if (const FunctionDecl *Callee = MC->getDirectCallee()) {
+        // Daemon: t.detach(), or a C API's g_thread_unref(t).
+        if (const auto *Call = dyn_cast<CallExpr>(S))
+          if (const FunctionDecl *Callee = Call->getDirectCallee()) {
             auto [Simple, Qualified] = calleeNames(Callee);
-            if (nameIn(Simple, Qualified, R.Daemon) && mentions(Obj, HD.Var)) {
+            bool OnIt = false;
+            if (const Expr *Obj = memberObject(S))
+              OnIt = mentions(Obj, HD.Var);
+            else
+              for (const Expr *A : Call->arguments())
+                OnIt |= mentions(A, HD.Var);
+            if (OnIt && nameIn(Simple, Qualified, R.Daemon)) {
               State[H] = Daemon;
               Event(H, HandleEvent::Detached, S->getBeginLoc(), Simple);
               continue;
             }
           }
-        }
+        // A guard object whose destructor will stop it (an RAII joiner).
+        if (const auto *DS = dyn_cast<DeclStmt>(S))
+          if (const auto *Guard = dyn_cast_or_null<VarDecl>(
+                  DS->isSingleDecl() ? DS->getSingleDecl() : nullptr))
+            if (Guard != HD.Var && mentions(Guard->getInit(), HD.Var))
+              if (const CXXRecordDecl *RD =
+                      Guard->getType()->getAsCXXRecordDecl())
+                if (RD->hasDefinition() && RD->getDestructor() &&
+                    RD->getDestructor()->isUserProvided()) {
+                  State[H] = Escaped;
+                  Event(H, HandleEvent::Escaped, S->getBeginLoc(),
+                        "guarded by '" + Guard->getName().str() + "'");
+                  continue;
+                }
         // Escapes: returned, moved away, stored beyond the function.
         if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
           if (mentions(Ret->getRetValue(), HD.Var)) {
@@ -538,13 +557,16 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
           bool Moved = (Name == "std::move" || Name == "std::forward") &&
                        Call->getNumArgs() == 1 &&
                        mentions(Call->getArg(0), HD.Var);
+          // Handing the handle itself to the project's own code may give
+          // it a new owner; toolkit and library APIs only use it.
           bool PassedOn = false;
-          if (!Moved && Callee && !memberObject(S))
-            for (const Expr *A : Call->arguments())
-              if (mentions(A, HD.Var) &&
-                  (A->getType()->isPointerType() || HD.Type.Container ||
-                   HD.Type.Pointer))
+          if (!Moved && Callee && !memberObject(S) &&
+              !Library.contains(Callee->getLocation()))
+            for (const Expr *A : Call->arguments()) {
+              const auto *DRE = dyn_cast<DeclRefExpr>(strip(A));
+              if (DRE && DRE->getDecl() == HD.Var)
                 PassedOn = true;
+            }
           if (Moved || PassedOn) {
             State[H] = Escaped;
             Event(H, HandleEvent::Escaped, S->getBeginLoc(),

@@ -1,4 +1,5 @@
 #include "Findings.h"
+#include "UisanChecks.h"
 #include "UisanTidy.h"
 
 #include "llvm/Support/JSON.h"
@@ -88,15 +89,23 @@ TEST(Findings, SarifHasTheFieldsCodeScanningNeeds) {
   const auto *Run = (*Top->getArray("runs"))[0].getAsObject();
   const auto *Driver = Run->getObject("tool")->getObject("driver");
   EXPECT_EQ(Driver->getString("name"), "uisan-tidy");
-  const auto *Rule = (*Driver->getArray("rules"))[0].getAsObject();
-  EXPECT_EQ(Rule->getString("id"), "uisan-ui-call-in-thread");
-  EXPECT_TRUE(Rule->getObject("shortDescription")->getString("text"));
-  EXPECT_TRUE(Rule->getObject("fullDescription")->getString("text"));
+  // Every check is a rule; a result's ruleIndex points at its own.
+  const auto *Rules = Driver->getArray("rules");
+  ASSERT_EQ(Rules->size(), uisanChecks().size());
+  int UiIndex = -1;
+  for (size_t I = 0; I < Rules->size(); ++I) {
+    const auto *Rule = (*Rules)[I].getAsObject();
+    EXPECT_TRUE(Rule->getObject("shortDescription")->getString("text"));
+    EXPECT_TRUE(Rule->getObject("fullDescription")->getString("text"));
+    if (Rule->getString("id") == "uisan-ui-call-in-thread")
+      UiIndex = I;
+  }
+  ASSERT_GE(UiIndex, 0);
   EXPECT_EQ(Run->getObject("originalUriBaseIds")->getObject("SRCROOT")->getString("uri")->str(),
             "file://" + Root + "/");
   const auto *Result = (*Run->getArray("results"))[0].getAsObject();
   EXPECT_EQ(Result->getString("ruleId"), "uisan-ui-call-in-thread");
-  EXPECT_EQ(Result->getInteger("ruleIndex"), 0);
+  EXPECT_EQ(Result->getInteger("ruleIndex"), UiIndex);
   EXPECT_EQ(Result->getString("level"), "warning");
   EXPECT_TRUE(Result->getObject("message")->getString("text"));
   const auto *Phys = (*Result->getArray("locations"))[0].getAsObject()->getObject("physicalLocation");

@@ -35,6 +35,8 @@ const char *toolkitFlags(const std::string &Toolkit) {
     return UISAN_FLAGS_GTK3;
   if (Toolkit == "wx")
     return UISAN_FLAGS_WX;
+  if (Toolkit == "boost")
+    return UISAN_FLAGS_BOOST;
   return nullptr;
 }
 
