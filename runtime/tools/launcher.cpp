@@ -22,14 +22,16 @@ namespace {
 
 const char kUsage[] =
     "usage: uisan-run [--rules FILE]... [--log FILE] [--json FILE]\n"
-    "                 [--options 'name=value:...'] [--] PROGRAM [ARGS...]\n"
+    "                 [--options 'name=value:...'] [-- name=value... --]\n"
+    "                 [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM with libuisan.so preloaded and reports UI threading bugs.\n"
     "  --rules FILE    a rule pack (JSON) to validate and pass to the runtime;\n"
     "                  repeatable\n"
     "  --log FILE      append text reports to FILE (log_path=FILE)\n"
     "  --json FILE     append JSON-lines reports to FILE (json_path=FILE)\n"
-    "  --options OPTS  extra runtime options, appended to $UISAN_OPTIONS\n"
+    "  --options OPTS  extra runtime options, appended to $UISAN_OPTIONS;\n"
+    "                  `-- name=value ... --` before PROGRAM does the same\n"
     "  --help-options  list every runtime option\n"
     "Exit code: PROGRAM's own; the `exitcode` option (default 66) if uisan\n"
     "reported something; 2 on a usage or configuration error; 126/127 if\n"
@@ -61,6 +63,14 @@ std::string findRuntime() {
       return candidate;
   }
   return "";
+}
+
+/// `name=value` with a lowercase identifier name, as in UISAN_OPTIONS.
+bool looksLikeOption(const char *arg) {
+  const char *p = arg;
+  while ((*p >= 'a' && *p <= 'z') || *p == '_')
+    ++p;
+  return p != arg && *p == '=';
 }
 
 bool pathFitsOption(const std::string &path) {
@@ -149,6 +159,15 @@ int launcherMain(int argc, char **argv) {
     };
     if (a == "--") {
       ++i;
+      // `-- name=value... -- PROGRAM`: runtime options between two `--`.
+      int j = i;
+      while (j < argc && looksLikeOption(argv[j]))
+        ++j;
+      if (j > i && j < argc && std::string(argv[j]) == "--") {
+        for (; i < j; ++i)
+          extra += std::string(":") + argv[i];
+        ++i;
+      }
       break;
     }
     if (a == "-h" || a == "--help") {

@@ -59,6 +59,14 @@ def main():
     p = run([ur, "--options", "exitcode=0", "--", a.ui_call_app])
     check(p.returncode == 0 and "WARNING: uisan:" in p.stderr, "exitcode=0 keeps the app's own", p)
 
+    p = run([ur, "--", "exitcode=4", "halt_on_error=1", "--", a.ui_call_app])
+    check(p.returncode == 4 and p.stderr.count("WARNING: uisan:") == 1,
+          "options between two -- (uisan-run -- a=1 b=2 -- app)", p)
+
+    p = run([ur, "--", "sh", "-c", "echo $0 $1", "x=1", "--"])
+    check(p.returncode == 0 and p.stdout.strip() == "x=1 --",
+          "a PROGRAM's own name=value arguments are left alone", p)
+
     p = run([ur, "--options", "exitcode=3:halt_on_error=1", "--", a.ui_call_app])
     check(p.returncode == 3 and p.stderr.count("WARNING: uisan:") == 1 and "not reached" not in p.stdout,
           "halt_on_error stops at the first report with exitcode", p)
