@@ -27,8 +27,21 @@ std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks) {
   llvm::SmallVector<llvm::StringRef, 4> Paths;
   ExtraPacks.split(Paths, ';', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef Path : Paths)
-    if (auto P = rules::loadPackFile(Path.trim().str(), DB->Problems))
+    if (auto P = rules::loadPackFile(Path.trim().str(), DB->Problems)) {
+      // Names identify packs in listings and messages: one of each.
+      auto Same = llvm::find_if(DB->Packs, [&](const auto &Q) {
+        return Q->Name == P->Name;
+      });
+      if (Same != DB->Packs.end()) {
+        DB->Problems.push_back(
+            {P->File, {}, "$.name",
+             "a pack named '" + P->Name + "' is already loaded from " +
+                 (*Same)->File,
+             "give this pack another name"});
+        continue;
+      }
       DB->Packs.push_back(std::move(P));
+    }
   Slot = DB;
   return Slot;
 }
@@ -38,6 +51,12 @@ std::string ruleName(const NamedDecl *D) {
   std::string Own = D->getDeclName().isIdentifier()
                         ? D->getName().str()
                         : D->getDeclName().getAsString();
+  // A constructor of a class template prints as 'Runner<F>'; rules name it
+  // 'Runner::Runner', like any other.
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(D))
+    Own = Ctor->getParent()->getName().str();
+  else if (const auto *Dtor = dyn_cast<CXXDestructorDecl>(D))
+    Own = "~" + Dtor->getParent()->getName().str();
   for (const DeclContext *DC = D->getDeclContext(); DC;
        DC = DC->getParent()) {
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {

@@ -234,6 +234,19 @@ int WorkerAnalysis::guardPolarity(const Expr *Cond) {
     if (UO->getOpcode() == UO_LNot)
       return -guardPolarity(UO->getSubExpr());
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    // `wxIsMainThread() == false`, `isMain != true`: a test of a guard's
+    // value against a literal flips or keeps its polarity.
+    if (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE) {
+      const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+      const Expr *R = BO->getRHS()->IgnoreParenImpCasts();
+      if (isa<CXXBoolLiteralExpr>(L))
+        std::swap(L, R);
+      if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(R)) {
+        int Inner = guardPolarity(L);
+        bool Same = B->getValue() == (BO->getOpcode() == BO_EQ);
+        return Same ? Inner : -Inner;
+      }
+    }
     switch (BO->getOpcode()) {
     case BO_EQ:
       return mentionsGuard(BO) ? 1 : 0;

@@ -225,7 +225,9 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     // A fingerprint that survives edits above the finding: the check, the
     // file, the message and the text of the line, not its number.
     llvm::SHA1 Hash;
-    llvm::StringRef Root = SourceRoot;
+    std::string Root = SourceRoot.str();
+    if (!Root.empty() && Root.back() != '/')
+      Root += '/';
     std::string Rel = llvm::StringRef(F.Loc.File).starts_with(Root)
                           ? F.Loc.File.substr(Root.size())
                           : F.Loc.File;

@@ -12,6 +12,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -61,6 +62,8 @@ ClangTidyOptions tidyOptions(const Config &C) {
       joined(C.RulePacks, ';'));
   Opts.CheckOptions["uisan.StandaloneTool"] =
       ClangTidyOptions::ClangTidyValue("1");
+  for (const auto &[Key, Value] : C.CheckOptions)
+    Opts.CheckOptions[Key] = ClangTidyOptions::ClangTidyValue(Value);
   if (!C.ExtraArgs.empty())
     Opts.ExtraArgs = C.ExtraArgs;
   // Without carets clang does not print its own "N warnings generated."
@@ -272,6 +275,11 @@ cl::opt<bool> DumpConfig("dump-config", cl::desc("Print the effective configurat
 cl::opt<bool> VerifyConfig("verify-config",
                            cl::desc("Check --checks and the rule packs, then exit"),
                            cl::cat(Category));
+cl::opt<std::string> ConfigOpt(
+    "config",
+    cl::desc("Check options in clang-tidy's YAML form, e.g. "
+             "'{CheckOptions: {uisan-ui-call-in-thread.MaxDepth: 8}}'"),
+    cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary line on stderr"), cl::cat(Category));
 
 /// Each positive entry of --checks must name a known check or match one.
@@ -329,6 +337,20 @@ int uisanTidyMain(int Argc, const char **Argv) {
   C.BuildDir = BuildPath;
   C.ExtraArgs = ExtraArgOpt;
   C.Jobs = JobsOpt;
+  if (!ConfigOpt.empty()) {
+    llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfiguration(
+        llvm::MemoryBufferRef(ConfigOpt, "--config"));
+    if (!Parsed) {
+      llvm::errs() << "error: --config: " << Parsed.getError().message()
+                   << "; expected YAML such as '{CheckOptions: "
+                      "{uisan-ui-call-in-thread.MaxDepth: 8}}'\n";
+      return ExitError;
+    }
+    if (Parsed->Checks)
+      C.Checks = *Parsed->Checks;
+    for (const auto &KV : Parsed->CheckOptions)
+      C.CheckOptions.push_back({KV.getKey().str(), KV.getValue().Value});
+  }
 
   if (ListChecks || DumpConfig || VerifyConfig || ListRules) {
     std::vector<std::string> Problems = verifyChecks(C.Checks);
@@ -343,7 +365,8 @@ int uisanTidyMain(int Argc, const char **Argv) {
     }
     if (ListRules)
       for (const auto &P : DB->Packs)
-        llvm::outs() << P->Name << "  " << P->File << "\n    " << P->Description
+        llvm::outs() << P->Name << "  " << P->File << "  (" << P->Toolkit
+                     << ")\n    " << P->Description
                      << "\n    " << P->UiClasses.size() << " UI classes, "
                      << P->UiFunctions.Items.size() + P->UiPrefixes.size()
                      << " UI function patterns, " << P->Spawners.size()
@@ -415,7 +438,7 @@ int uisanTidyMain(int Argc, const char **Argv) {
   OS.flush();
 
   if (!Quiet) {
-    unsigned Warnings = 0, Errors = 0;
+    unsigned Warnings = 0, Errors = R.Errors.size();
     for (const Finding &F : R.Findings)
       (F.Severity == Finding::Level::Error ? Errors : Warnings)++;
     llvm::errs() << "uisan-tidy: " << Warnings << " finding"

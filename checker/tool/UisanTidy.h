@@ -30,6 +30,8 @@ struct Config {
   bool HasFixedArgs = false;              ///< '--' given
   std::vector<std::string> FixedArgs;     ///< compiler flags after '--'
   std::vector<std::string> ExtraArgs;     ///< --extra-arg
+  /// Check options (--config), e.g. "uisan-ui-call-in-thread.MaxDepth".
+  std::vector<std::pair<std::string, std::string>> CheckOptions;
   unsigned Jobs = 0;                      ///< 0: one per core
 };
 

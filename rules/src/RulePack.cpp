@@ -425,7 +425,9 @@ std::unique_ptr<Pack> loadPackFile(const std::string &Path,
   std::ifstream In(Path, std::ios::binary);
   if (!In) {
     Problems.push_back({Path, {}, "", "cannot read the rule pack",
-                        "check the path given to --rules"});
+                        "check the path (given to --rules, or in the "
+                        "RulePacks option, relative to the working "
+                        "directory)"});
     return nullptr;
   }
   std::ostringstream Buf;

@@ -198,6 +198,44 @@ void f() { rt::go([] { ui::paint(); }); }
       << O.Out;
 }
 
+TEST(Cli, ConfigSetsCheckOptions) {
+  Scratch S;
+  S.write("chain.cpp", R"(#include <seed/st.h>
+#include <thread>
+static void deep() { st::write("x"); }
+static void mid() { deep(); }
+void page() { std::thread t([] { mid(); }); t.join(); }
+)");
+  Output All = S.run(Tidy + " chain.cpp" + SeedFlags);
+  EXPECT_EQ(All.Exit, 1) << All.Err;
+  Output Shallow = S.run(Tidy + " --config='{CheckOptions: "
+                                "{uisan-ui-call-in-thread.MaxDepth: 1}}' chain.cpp" +
+                         SeedFlags);
+  EXPECT_EQ(Shallow.Exit, 0) << Shallow.Out << Shallow.Err;
+  Output Dump = S.run(Tidy + " --dump-config --config='{CheckOptions: "
+                             "{uisan-ui-call-in-thread.MaxDepth: 1}}'");
+  EXPECT_NE(Dump.Out.find("uisan-ui-call-in-thread.MaxDepth: '1'"), std::string::npos)
+      << Dump.Out;
+  Output Bad = S.run(Tidy + " --config='{CheckOptions: [' chain.cpp" + SeedFlags);
+  EXPECT_EQ(Bad.Exit, 2);
+  EXPECT_NE(Bad.Err.find("error: --config:"), std::string::npos) << Bad.Err;
+}
+
+TEST(Cli, DuplicatePackNameIsAnError) {
+  Scratch S;
+  const char *Pack = R"({"format": 1, "name": "twin", "description": "d"})";
+  S.write("a.json", Pack);
+  S.write("b.json", Pack);
+  S.write("x.cpp", "void f() {}\n");
+  Output O = S.run(Tidy + " --rules a.json --rules b.json x.cpp -- -std=c++17");
+  EXPECT_EQ(O.Exit, 2);
+  EXPECT_NE(O.Err.find("b.json: error: a pack named 'twin' is already loaded "
+                       "from a.json [at $.name]; give this pack another name"),
+            std::string::npos)
+      << O.Err;
+  EXPECT_NE(O.Err.find("1 error in 1 translation unit"), std::string::npos) << O.Err;
+}
+
 TEST(Cli, MissingCompilationDatabaseNamesTheRemedy) {
   Scratch S;
   S.write("empty/.keep", "");
