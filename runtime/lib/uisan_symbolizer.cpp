@@ -155,11 +155,12 @@ const char *moduleOf(uintptr_t pc, uintptr_t &offset) {
   return info.dli_fname;
 }
 
-/// Parses "func\nfile:line:col\n" pairs into frames for one pc.
-int parseReply(uintptr_t pc, const char *module, uintptr_t offset, bool user,
-               Frame *out, int max) {
+} // namespace
+
+int parseSymbolizerReply(const char *reply, uintptr_t pc, const char *module,
+                         uintptr_t offset, bool user, Frame *out, int max) {
   int n = 0;
-  const char *p = g_reply;
+  const char *p = reply;
   while (*p && *p != '\n' && n < max) {
     const char *fn_end = std::strchr(p, '\n');
     if (!fn_end)
@@ -197,8 +198,6 @@ int parseReply(uintptr_t pc, const char *module, uintptr_t offset, bool user,
   return n;
 }
 
-} // namespace
-
 void symbolizerInit(bool enabled, const char *path) {
   g_enabled = enabled;
   copy(g_path, sizeof(g_path), path ? path : "", path ? std::strlen(path) : 0);
@@ -225,7 +224,7 @@ void symbolizeStack(const StackTrace &raw, Stack &out) {
       // Return addresses point after the call; look up the call itself.
       q.str("\"").str(module).str("\" ").hex(offset - 1).str("\n");
       if (sendAll(q.data(), q.size()) && readReply())
-        got = parseReply(pc, module, offset, user, out.frames + out.size,
+        got = parseSymbolizerReply(g_reply, pc, module, offset, user, out.frames + out.size,
                          kMaxReportFrames - out.size);
       else
         stop();

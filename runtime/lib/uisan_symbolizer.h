@@ -18,6 +18,12 @@ void symbolizerInit(bool enabled, const char *path);
 /// Fills `out` from `raw`; caller holds the report lock.
 void symbolizeStack(const StackTrace &raw, Stack &out);
 
+/// Parses one llvm-symbolizer reply ("function\nfile:line:col\n" per frame,
+/// innermost inlined frame first, then an empty line) into frames of `pc`;
+/// returns how many.
+int parseSymbolizerReply(const char *reply, uintptr_t pc, const char *module,
+                         uintptr_t offset, bool user, Frame *out, int max);
+
 /// In a fork child: forget the parent's symbolizer process.
 void symbolizerAfterForkChild();
 
