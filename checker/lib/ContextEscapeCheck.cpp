@@ -16,17 +16,11 @@ namespace uisan::tidy {
 
 ContextEscapeCheck::ContextEscapeCheck(StringRef Name,
                                        clang::tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
-      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
-                                               DefaultLibraryPrefixes)) {
-  DB = getRuleDB(RulePacks);
-}
+    : UisanCheck(Name, Context) {}
 
 void ContextEscapeCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "RulePacks", RulePacks);
-  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
+  storeCommonOptions(Opts);
 }
 
 void ContextEscapeCheck::registerMatchers(MatchFinder *Finder) {
@@ -63,15 +57,7 @@ const Expr *contextSource(RuleIndex &Index, const Expr *E) {
 } // namespace
 
 void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
-  if (!Index) {
-    Index = std::make_unique<RuleIndex>(DB);
-    llvm::SmallVector<llvm::StringRef, 4> Parts;
-    llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
-    std::vector<std::string> Prefixes;
-    for (llvm::StringRef P : Parts)
-      Prefixes.push_back(P.trim().str());
-    Library = std::make_unique<LibraryCode>(*Result.SourceManager, Prefixes);
-  }
+  beginTranslationUnit(*Result.SourceManager);
   const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call");
   assert(Call && "matcher binds 'call'");
   const FunctionDecl *Callee = Call->getDirectCallee();
@@ -166,9 +152,6 @@ void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
   Notes();
 }
 
-void ContextEscapeCheck::onEndOfTranslationUnit() {
-  Index.reset();
-  Library.reset();
-}
+void ContextEscapeCheck::onEndOfTranslationUnit() { endTranslationUnit(); }
 
 } // namespace uisan::tidy

@@ -2,11 +2,7 @@
 #ifndef UISAN_CHECKER_CONTEXTESCAPECHECK_H
 #define UISAN_CHECKER_CONTEXTESCAPECHECK_H
 
-#include "RuleIndex.h"
-
-#include "clang-tidy/ClangTidyCheck.h"
-
-#include <memory>
+#include "UisanCheck.h"
 
 namespace uisan::tidy {
 
@@ -15,7 +11,7 @@ namespace uisan::tidy {
 /// path before it returns.
 ///
 /// Docs: docs/checks/uisan-context-escape.md
-class ContextEscapeCheck : public clang::tidy::ClangTidyCheck {
+class ContextEscapeCheck : public UisanCheck {
 public:
   ContextEscapeCheck(llvm::StringRef Name,
                      clang::tidy::ClangTidyContext *Context);
@@ -24,13 +20,6 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
       override;
   void onEndOfTranslationUnit() override;
-
-private:
-  const std::string RulePacks;
-  const std::string LibraryPrefixes;
-  std::shared_ptr<const RuleDB> DB;
-  std::unique_ptr<RuleIndex> Index;
-  std::unique_ptr<LibraryCode> Library;
 };
 
 } // namespace uisan::tidy

@@ -15,17 +15,11 @@ namespace uisan::tidy {
 
 ExecutorNotShutdownCheck::ExecutorNotShutdownCheck(
     StringRef Name, clang::tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
-      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
-                                               DefaultLibraryPrefixes)) {
-  DB = getRuleDB(RulePacks);
-}
+    : UisanCheck(Name, Context) {}
 
 void ExecutorNotShutdownCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "RulePacks", RulePacks);
-  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
+  storeCommonOptions(Opts);
 }
 
 void ExecutorNotShutdownCheck::registerMatchers(MatchFinder *Finder) {
@@ -70,15 +64,7 @@ bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
 } // namespace
 
 void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
-  if (!Index) {
-    Index = std::make_unique<RuleIndex>(DB);
-    llvm::SmallVector<llvm::StringRef, 4> Parts;
-    llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
-    std::vector<std::string> Prefixes;
-    for (llvm::StringRef P : Parts)
-      Prefixes.push_back(P.trim().str());
-    Library = std::make_unique<LibraryCode>(*Result.SourceManager, Prefixes);
-  }
+  beginTranslationUnit(*Result.SourceManager);
   ASTContext &Ctx = *Result.Context;
   Lifecycle LC(Ctx, *Index, *Library);
 
@@ -207,9 +193,6 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-void ExecutorNotShutdownCheck::onEndOfTranslationUnit() {
-  Index.reset();
-  Library.reset();
-}
+void ExecutorNotShutdownCheck::onEndOfTranslationUnit() { endTranslationUnit(); }
 
 } // namespace uisan::tidy

@@ -2,11 +2,7 @@
 #ifndef UISAN_CHECKER_EXECUTORNOTSHUTDOWNCHECK_H
 #define UISAN_CHECKER_EXECUTORNOTSHUTDOWNCHECK_H
 
-#include "RuleIndex.h"
-
-#include "clang-tidy/ClangTidyCheck.h"
-
-#include <memory>
+#include "UisanCheck.h"
 
 namespace uisan::tidy {
 
@@ -16,7 +12,7 @@ namespace uisan::tidy {
 /// per-run/per-event function and kept, a member its class never stops.
 ///
 /// Docs: docs/checks/uisan-executor-not-shutdown.md
-class ExecutorNotShutdownCheck : public clang::tidy::ClangTidyCheck {
+class ExecutorNotShutdownCheck : public UisanCheck {
 public:
   ExecutorNotShutdownCheck(llvm::StringRef Name,
                            clang::tidy::ClangTidyContext *Context);
@@ -25,13 +21,6 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
       override;
   void onEndOfTranslationUnit() override;
-
-private:
-  const std::string RulePacks;
-  const std::string LibraryPrefixes;
-  std::shared_ptr<const RuleDB> DB;
-  std::unique_ptr<RuleIndex> Index;
-  std::unique_ptr<LibraryCode> Library;
 };
 
 } // namespace uisan::tidy

@@ -16,12 +16,7 @@ namespace uisan::tidy {
 
 UiCallInThreadCheck::UiCallInThreadCheck(StringRef Name,
                                          clang::tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
-      MaxDepth(Options.get("MaxDepth", 32U)),
-      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
-                                               DefaultLibraryPrefixes)) {
-  DB = getRuleDB(RulePacks);
+    : UisanCheck(Name, Context), MaxDepth(Options.get("MaxDepth", 32U)) {
   // The standalone tool reports pack problems itself, once; inside
   // clang-tidy this is the only place they can surface.
   if (!Context->getOptions().CheckOptions.count("uisan.StandaloneTool"))
@@ -31,9 +26,8 @@ UiCallInThreadCheck::UiCallInThreadCheck(StringRef Name,
 
 void UiCallInThreadCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "RulePacks", RulePacks);
+  storeCommonOptions(Opts);
   Options.store(Opts, "MaxDepth", MaxDepth);
-  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
 }
 
 void UiCallInThreadCheck::registerMatchers(MatchFinder *Finder) {
@@ -49,29 +43,6 @@ void UiCallInThreadCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 namespace {
-llvm::SmallVector<const Expr *, 8> callArgs(const Expr *Call) {
-  llvm::SmallVector<const Expr *, 8> Args;
-  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
-    unsigned Skip = 0;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE))
-      if (isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee()))
-        Skip = 1;
-    for (unsigned I = Skip; I < CE->getNumArgs(); ++I)
-      Args.push_back(CE->getArg(I));
-  } else if (const auto *CC = dyn_cast<CXXConstructExpr>(Call)) {
-    Args.append(CC->arg_begin(), CC->arg_end());
-  }
-  return Args;
-}
-
-const FunctionDecl *calleeOf(const Expr *Call) {
-  if (const auto *CE = dyn_cast<CallExpr>(Call))
-    return CE->getDirectCallee();
-  if (const auto *CC = dyn_cast<CXXConstructExpr>(Call))
-    return CC->getConstructor();
-  return nullptr;
-}
-
 /// The variable initialised with the thread object `E` creates, through
 /// `new`, casts and temporaries: `seed::Thread t(f)`, `auto *t = new ...`.
 const VarDecl *variableHolding(ASTContext &Ctx, const Expr *E) {
@@ -104,16 +75,8 @@ const VarDecl *namedVar(const Expr *E) {
 } // namespace
 
 void UiCallInThreadCheck::check(const MatchFinder::MatchResult &Result) {
-  if (!Index) {
-    Index = std::make_unique<RuleIndex>(DB);
-    Ctx = Result.Context;
-    llvm::SmallVector<llvm::StringRef, 4> Parts;
-    llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
-    std::vector<std::string> Prefixes;
-    for (llvm::StringRef P : Parts)
-      Prefixes.push_back(P.trim().str());
-    Library = std::make_unique<LibraryCode>(*Result.SourceManager, Prefixes);
-  }
+  beginTranslationUnit(*Result.SourceManager);
+  Ctx = Result.Context;
 
   if (const auto *MD = Result.Nodes.getNodeAs<CXXMethodDecl>("override")) {
     // Toolkit headers override run() too; only user code is of interest.
@@ -126,12 +89,12 @@ void UiCallInThreadCheck::check(const MatchFinder::MatchResult &Result) {
 
   const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
   assert(Call && "matcher binds 'call'");
-  const FunctionDecl *Callee = calleeOf(Call);
+  const FunctionDecl *Callee = directCallee(Call);
   if (!Callee)
     return;
   if (Library->contains(Call->getBeginLoc()))
     return;
-  llvm::SmallVector<const Expr *, 8> Args = callArgs(Call);
+  llvm::SmallVector<const Expr *, 8> Args = callArguments(Call);
 
   if (const rules::ContextAttachRule *Attach = Index->contextAttach(Callee)) {
     if (Attach->ThreadArg < Args.size()) {
@@ -165,8 +128,7 @@ void UiCallInThreadCheck::onEndOfTranslationUnit() {
     Spawns.clear();
     ContextVars.clear();
     ContextClasses.clear();
-    Index.reset();
-    Library.reset();
+    endTranslationUnit();
     return;
   }
   WorkerAnalysis Analysis(*Ctx, *Index, *Library, MaxDepth);
@@ -245,8 +207,7 @@ void UiCallInThreadCheck::onEndOfTranslationUnit() {
   Spawns.clear();
   ContextVars.clear();
   ContextClasses.clear();
-  Index.reset();
-  Library.reset();
+  endTranslationUnit();
 }
 
 } // namespace uisan::tidy

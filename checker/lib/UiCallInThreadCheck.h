@@ -2,9 +2,7 @@
 #ifndef UISAN_CHECKER_UICALLINTHREADCHECK_H
 #define UISAN_CHECKER_UICALLINTHREADCHECK_H
 
-#include "RuleIndex.h"
-
-#include "clang-tidy/ClangTidyCheck.h"
+#include "UisanCheck.h"
 
 #include <memory>
 #include <vector>
@@ -15,7 +13,7 @@ namespace uisan::tidy {
 /// spawner, through any chain of helpers whose bodies are visible.
 ///
 /// Docs: docs/checks/uisan-ui-call-in-thread.md
-class UiCallInThreadCheck : public clang::tidy::ClangTidyCheck {
+class UiCallInThreadCheck : public UisanCheck {
 public:
   UiCallInThreadCheck(llvm::StringRef Name,
                       clang::tidy::ClangTidyContext *Context);
@@ -38,12 +36,7 @@ private:
     std::string OverriddenName;             ///< e.g. 'QThread::run'
   };
 
-  const std::string RulePacks;
   const unsigned MaxDepth;
-  const std::string LibraryPrefixes;
-  std::shared_ptr<const RuleDB> DB;
-  std::unique_ptr<RuleIndex> Index;
-  std::unique_ptr<LibraryCode> Library;
   clang::ASTContext *Ctx = nullptr;
   std::vector<Spawn> Spawns;
   /// Variables and classes of thread objects that get the run's context.

@@ -1,6 +1,7 @@
 //===- WorkerAnalysis.cpp - what code runs on a worker thread -------------===//
 
 #include "WorkerAnalysis.h"
+#include "UisanCheck.h"
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -17,31 +18,6 @@ namespace {
 /// Statement nesting beyond this is not walked further; clang itself limits
 /// nesting far below what would exhaust the stack here.
 constexpr unsigned MaxStmtDepth = 2048;
-
-llvm::SmallVector<const Expr *, 8> argsOf(const Expr *Call) {
-  llvm::SmallVector<const Expr *, 8> Args;
-  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
-    // A member operator call passes the object as its first argument.
-    unsigned Skip = 0;
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE))
-      if (isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee()))
-        Skip = 1;
-    for (unsigned I = Skip; I < CE->getNumArgs(); ++I)
-      Args.push_back(CE->getArg(I));
-  } else if (const auto *CC = dyn_cast<CXXConstructExpr>(Call)) {
-    for (const Expr *A : CC->arguments())
-      Args.push_back(A);
-  }
-  return Args;
-}
-
-const FunctionDecl *calleeOf(const Expr *Call) {
-  if (const auto *CE = dyn_cast<CallExpr>(Call))
-    return CE->getDirectCallee();
-  if (const auto *CC = dyn_cast<CXXConstructExpr>(Call))
-    return CC->getConstructor();
-  return nullptr;
-}
 
 bool endsScope(const Stmt *S) {
   if (!S)
@@ -369,8 +345,8 @@ void WorkerAnalysis::walk(const Stmt *S, bool Guarded, Facts &F,
   }
   if (isa<CallExpr, CXXConstructExpr>(S)) {
     const auto *Call = cast<Expr>(S);
-    if (const FunctionDecl *Callee = calleeOf(Call)) {
-      walkCall(Call, Callee, argsOf(Call), Guarded, F, Depth);
+    if (const FunctionDecl *Callee = directCallee(Call)) {
+      walkCall(Call, Callee, callArguments(Call), Guarded, F, Depth);
       return;
     }
   }

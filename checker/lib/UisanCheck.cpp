@@ -1,0 +1,65 @@
+//===- UisanCheck.cpp - what every uisan check shares ---------------------===//
+
+#include "UisanCheck.h"
+
+#include "clang/AST/ExprCXX.h"
+
+using namespace clang;
+
+namespace uisan::tidy {
+
+UisanCheck::UisanCheck(StringRef Name, clang::tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
+      LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
+                                               DefaultLibraryPrefixes)),
+      DB(getRuleDB(RulePacks)) {}
+
+void UisanCheck::storeCommonOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "RulePacks", RulePacks);
+  Options.store(Opts, "LibraryPrefixes", LibraryPrefixes);
+}
+
+void UisanCheck::beginTranslationUnit(const SourceManager &SM) {
+  if (Index)
+    return;
+  Index = std::make_unique<RuleIndex>(DB);
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
+  std::vector<std::string> Prefixes;
+  for (llvm::StringRef P : Parts)
+    Prefixes.push_back(P.trim().str());
+  Library = std::make_unique<LibraryCode>(SM, std::move(Prefixes));
+}
+
+void UisanCheck::endTranslationUnit() {
+  Index.reset();
+  Library.reset();
+}
+
+llvm::SmallVector<const Expr *, 8> callArguments(const Expr *Call) {
+  llvm::SmallVector<const Expr *, 8> Args;
+  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
+    // A member operator call passes the object as its first argument.
+    unsigned Skip = 0;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE))
+      if (isa_and_nonnull<CXXMethodDecl>(Op->getDirectCallee()))
+        Skip = 1;
+    for (unsigned I = Skip; I < CE->getNumArgs(); ++I)
+      Args.push_back(CE->getArg(I));
+  } else if (const auto *CC = dyn_cast<CXXConstructExpr>(Call)) {
+    Args.append(CC->arg_begin(), CC->arg_end());
+  }
+  return Args;
+}
+
+const FunctionDecl *directCallee(const Expr *Call) {
+  if (const auto *CE = dyn_cast<CallExpr>(Call))
+    return CE->getDirectCallee();
+  if (const auto *CC = dyn_cast<CXXConstructExpr>(Call))
+    return CC->getConstructor();
+  return nullptr;
+}
+
+} // namespace uisan::tidy
