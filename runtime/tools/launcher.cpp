@@ -124,6 +124,60 @@ bool isStaticElf(const std::string &file) {
   return is_static;
 }
 
+/// Sanitizer runtimes (ASan, TSan, ...) that `file` needs (DT_NEEDED).
+/// They insist on being first in the library list, so when the app links
+/// one, uisan-run preloads it ahead of libuisan; its interceptors then call
+/// ours, which call libc.
+std::vector<std::string> neededSanitizerRuntimes(const std::string &file) {
+  std::vector<std::string> found;
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return found;
+  Elf64_Ehdr eh;
+  std::vector<Elf64_Phdr> phs;
+  if (read(fd, &eh, sizeof(eh)) == static_cast<ssize_t>(sizeof(eh)) &&
+      std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+      eh.e_phentsize == sizeof(Elf64_Phdr)) {
+    phs.resize(eh.e_phnum);
+    if (pread(fd, phs.data(), phs.size() * sizeof(Elf64_Phdr), static_cast<off_t>(eh.e_phoff)) !=
+        static_cast<ssize_t>(phs.size() * sizeof(Elf64_Phdr)))
+      phs.clear();
+  }
+  auto fileOffset = [&](uint64_t vaddr) -> int64_t {
+    for (const Elf64_Phdr &ph : phs)
+      if (ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz)
+        return static_cast<int64_t>(vaddr - ph.p_vaddr + ph.p_offset);
+    return -1;
+  };
+  for (const Elf64_Phdr &ph : phs) {
+    if (ph.p_type != PT_DYNAMIC)
+      continue;
+    std::vector<Elf64_Dyn> dyn(ph.p_filesz / sizeof(Elf64_Dyn));
+    if (pread(fd, dyn.data(), dyn.size() * sizeof(Elf64_Dyn), static_cast<off_t>(ph.p_offset)) !=
+        static_cast<ssize_t>(dyn.size() * sizeof(Elf64_Dyn)))
+      break;
+    int64_t strtab = -1;
+    for (const Elf64_Dyn &d : dyn)
+      if (d.d_tag == DT_STRTAB)
+        strtab = fileOffset(d.d_un.d_ptr);
+    if (strtab < 0)
+      break;
+    for (const Elf64_Dyn &d : dyn) {
+      if (d.d_tag != DT_NEEDED)
+        continue;
+      char name[256] = {0};
+      if (pread(fd, name, sizeof(name) - 1, static_cast<off_t>(strtab + d.d_un.d_val)) <= 0)
+        continue;
+      std::string n(name);
+      for (const char *prefix : {"libasan.so", "libtsan.so", "libhwasan.so", "libclang_rt.asan"})
+        if (n.rfind(prefix, 0) == 0)
+          found.push_back(n);
+    }
+  }
+  close(fd);
+  return found;
+}
+
 bool validatePack(const std::string &path, std::string &message) {
 #ifdef UISAN_HAVE_RULES
   std::vector<rules::Problem> problems;
@@ -266,6 +320,10 @@ int launcherMain(int argc, char **argv) {
   }
   std::string preload = getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "";
   preload = preload.empty() ? runtime : preload + ":" + runtime;
+  if (!program.empty())
+    for (const std::string &sanitizer : neededSanitizerRuntimes(program))
+      if (preload.find(sanitizer) == std::string::npos)
+        preload = sanitizer + ":" + preload;
   setenv("LD_PRELOAD", preload.c_str(), 1);
   setenv("UISAN_OPTIONS", options.c_str(), 1);
   if (!pack_list.empty())

@@ -107,10 +107,15 @@ def main():
               all(r["kind"] == "ui-call-off-thread" and r["what"] == "toolkit::paint" for r in reports),
               "--log gets the text reports, --json one JSON line each", p)
 
-        p = run([ur, "--", "sh", "-c", "echo $LD_PRELOAD"], env_extra={"LD_PRELOAD": "libm.so.6"},
+        # In a sanitizer build uisan-run itself links ASan, which must come
+        # first in any LD_PRELOAD it starts under.
+        ldd = subprocess.run(["ldd", ur], stdout=subprocess.PIPE, text=True).stdout
+        asan = [l.split()[0] for l in ldd.splitlines() if "libasan" in l]
+        existing = ":".join(asan + ["libm.so.6"])
+        p = run([ur, "--", "sh", "-c", "echo $LD_PRELOAD"], env_extra={"LD_PRELOAD": existing},
                 drop=("UISAN_OPTIONS",))
-        check(p.stdout.strip() == "libm.so.6:" + os.path.realpath(a.lib) or
-              p.stdout.strip() == "libm.so.6:" + a.lib,
+        check(p.stdout.strip() == existing + ":" + os.path.realpath(a.lib) or
+              p.stdout.strip() == existing + ":" + a.lib,
               "an existing LD_PRELOAD is kept, libuisan appended", p)
 
         bad = os.path.join(tmp, "bad.json")

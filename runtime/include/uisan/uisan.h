@@ -21,6 +21,11 @@ extern "C" {
 
 typedef uint64_t uisan_context_t;  /* 0: no context */
 
+/* The wrappers are always inlined, even at -O0, so the stack the runtime
+ * captures starts at the caller's own frame whatever the optimisation level
+ * (report sites and SUMMARY lines depend on it). */
+#define UISAN_INLINE static inline __attribute__((always_inline))
+
 /* Keeps a wrapper's call out of tail position, so the caller's frame is on
  * the stack the runtime captures (a tail call would hide the caller). */
 #define UISAN_NO_TAIL_CALL() __asm__ __volatile__("" ::: "memory")
@@ -43,12 +48,12 @@ void __uisan_executor_shutdown(uisan_executor_t executor) __attribute__((weak));
 void __uisan_declare_framework(const void *address_in_module) __attribute__((weak));
 
 /* 1 when libuisan.so is loaded in this process. */
-static inline int uisan_is_active(void) { return __uisan_ui_call != 0; }
+UISAN_INLINE int uisan_is_active(void) { return __uisan_ui_call != 0; }
 
 /* Begins a script run of `session_id` on the calling thread: a new context is
  * created and attached to the calling thread, and every thread started
  * while it is attached counts as started during this run. */
-static inline uisan_context_t uisan_run_begin(uint64_t session_id) {
+UISAN_INLINE uisan_context_t uisan_run_begin(uint64_t session_id) {
   return __uisan_run_begin ? __uisan_run_begin(session_id) : 0;
 }
 
@@ -56,7 +61,7 @@ static inline uisan_context_t uisan_run_begin(uint64_t session_id) {
  * up to `linger_ms` for threads holding `ctx` (context-leak) and non-daemon
  * threads started during the run (thread-leak) to finish, then reports the
  * ones still running. Detaches `ctx` from the calling thread. */
-static inline void uisan_run_end(uisan_context_t ctx) {
+UISAN_INLINE void uisan_run_end(uisan_context_t ctx) {
   if (__uisan_run_end) {
     __uisan_run_end(ctx);
     UISAN_NO_TAIL_CALL();
@@ -64,18 +69,18 @@ static inline void uisan_run_end(uisan_context_t ctx) {
 }
 
 /* The context attached to the calling thread (live or ended), or 0. */
-static inline uisan_context_t uisan_current_context(void) {
+UISAN_INLINE uisan_context_t uisan_current_context(void) {
   return __uisan_current_context ? __uisan_current_context() : 0;
 }
 
 /* Attaches `ctx` to the calling thread (add_script_run_ctx done from inside
  * the thread). Attaching a context whose run ended is a stale-context use. */
-static inline void uisan_attach_context(uisan_context_t ctx) {
+UISAN_INLINE void uisan_attach_context(uisan_context_t ctx) {
   if (__uisan_attach_context)
     __uisan_attach_context(ctx);
 }
 
-static inline void uisan_detach_context(void) {
+UISAN_INLINE void uisan_detach_context(void) {
   if (__uisan_detach_context)
     __uisan_detach_context();
 }
@@ -83,14 +88,14 @@ static inline void uisan_detach_context(void) {
 /* The next thread the calling thread starts (its next pthread_create, also
  * through std::thread and friends) starts with `ctx` attached (0: none) and
  * `flags`. A new thread otherwise inherits nothing. */
-static inline void uisan_set_next_thread(uisan_context_t ctx, unsigned flags) {
+UISAN_INLINE void uisan_set_next_thread(uisan_context_t ctx, unsigned flags) {
   if (__uisan_set_next_thread)
     __uisan_set_next_thread(ctx, flags);
 }
 
 /* Marks the calling thread as a daemon (or not): daemons are never reported
  * as leaked at run end. */
-static inline void uisan_set_thread_daemon(int daemon) {
+UISAN_INLINE void uisan_set_thread_daemon(int daemon) {
   if (__uisan_set_thread_daemon)
     __uisan_set_thread_daemon(daemon);
 }
@@ -99,7 +104,7 @@ static inline void uisan_set_thread_daemon(int daemon) {
  * a live context attached to the calling thread. Call it from the UI
  * function itself; `what` must be a string literal or otherwise outlive the
  * process. */
-static inline void uisan_ui_call(const char *what) {
+UISAN_INLINE void uisan_ui_call(const char *what) {
   if (__uisan_ui_call) {
     __uisan_ui_call(what);
     UISAN_NO_TAIL_CALL();
@@ -108,13 +113,13 @@ static inline void uisan_ui_call(const char *what) {
 
 /* Declares an executor (a pool, a scheduler) that must be shut down before
  * exit; `kind` names it in reports and must outlive the process. */
-static inline uisan_executor_t uisan_executor_create(const char *kind) {
+UISAN_INLINE uisan_executor_t uisan_executor_create(const char *kind) {
   uisan_executor_t id = __uisan_executor_create ? __uisan_executor_create(kind) : 0;
   UISAN_NO_TAIL_CALL();
   return id;
 }
 
-static inline void uisan_executor_shutdown(uisan_executor_t executor) {
+UISAN_INLINE void uisan_executor_shutdown(uisan_executor_t executor) {
   if (__uisan_executor_shutdown)
     __uisan_executor_shutdown(executor);
 }
@@ -122,7 +127,7 @@ static inline void uisan_executor_shutdown(uisan_executor_t executor) {
 /* Declares the shared object containing `address_in_module` as framework
  * code: report SUMMARY lines point at the first frame outside the runtime,
  * system libraries and framework modules, i.e. at the user's code. */
-static inline void uisan_declare_framework(const void *address_in_module) {
+UISAN_INLINE void uisan_declare_framework(const void *address_in_module) {
   if (__uisan_declare_framework)
     __uisan_declare_framework(address_in_module);
 }

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <deque>
+#include <mutex>
 #include <exception>
 #include <pthread.h>
 #include <thread>
@@ -16,6 +18,18 @@ st::scriptrunner::ScriptRunContext *&currentContext() {
 
 namespace {
 std::atomic<int> g_next_session{1};
+
+/// Every context ever created stays reachable: a leaked worker may still
+/// hold one (that is the bug uisan reports), and LeakSanitizer must not.
+std::mutex g_contexts_mu;
+std::deque<st::scriptrunner::ScriptRunContext> *g_contexts =
+    new std::deque<st::scriptrunner::ScriptRunContext>;
+
+st::scriptrunner::ScriptRunContext *newContext(int session, int run) {
+  std::lock_guard<std::mutex> lock(g_contexts_mu);
+  g_contexts->push_back({session, run, 0});
+  return &g_contexts->back();
+}
 
 // Report SUMMARY lines should point at page code, not at this host.
 const int g_declared = (uisan_declare_framework(reinterpret_cast<const void *>(&currentContext)), 0);
@@ -41,7 +55,7 @@ void Session::run(const std::function<void()> &page) {
   int session = id_;
   std::thread script([&page, run, session] {
     pthread_setname_np(pthread_self(), "ScriptRunner");
-    auto *ctx = new st::scriptrunner::ScriptRunContext{session, run, 0};
+    st::scriptrunner::ScriptRunContext *ctx = seedhost::newContext(session, run);
     ctx->handle = uisan_run_begin(static_cast<uint64_t>(session));
     seedhost::currentContext() = ctx;
     try {
