@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--ui-call-app", required=True)
     ap.add_argument("--rules-dir", required=True)
     ap.add_argument("--static-app", required=True)
+    ap.add_argument("--fixture-bin-dir", required=True)
     a = ap.parse_args()
     ur = a.uisan_run
 
@@ -92,6 +93,30 @@ def main():
 
     p = run([ur, "--", "true"])
     check(p.returncode == 0 and p.stderr == "", "a program found through PATH runs", p)
+
+    fx = lambda name: os.path.join(a.fixture_bin_dir, "rtfx_" + name)
+    p = run([ur, "--options", "linger_ms=20:report_thread_leaks=0:report_executor_leaks=0", "--",
+             fx("scheduler_per_rerun")])
+    check(p.returncode == 0 and "WARNING: uisan:" not in p.stderr,
+          "report_thread_leaks=0 and report_executor_leaks=0 silence the leak reports", p)
+
+    p = run([ur, "--options", "linger_ms=20:report_executor_leaks=0", "--", fx("scheduler_per_rerun")])
+    check(p.returncode == 66 and p.stderr.count("WARNING: uisan: thread-leak") == 1 and
+          "executor-leak" not in p.stderr, "report_executor_leaks=0 alone keeps thread-leak", p)
+
+    p = run([ur, "--options", "linger_ms=20:max_reports_per_site=0", "--", fx("option2_no_join_five_workers")])
+    check(p.returncode == 66 and p.stderr.count("WARNING: uisan: stale-context") == 5 and
+          p.stderr.count("WARNING: uisan: context-leak") == 1,
+          "max_reports_per_site=0 reports every stale write (context leaks stay grouped)", p)
+
+    p = run([ur, "--options", "strip_path_prefix=" + os.path.dirname(a.uisan_run)[:1] + ":linger_ms=20",
+             "--", fx("halt_on_error")])
+    summaries = [l for l in p.stderr.splitlines() if l.startswith("SUMMARY: uisan:")]
+    check(summaries and all(" /" not in l for l in summaries), "strip_path_prefix shortens paths", p)
+
+    p = run([ur, "--options", "log_path=stdout", "--", fx("halt_on_error")])
+    check(p.stdout.count("WARNING: uisan:") == 2 and "WARNING: uisan:" not in p.stderr,
+          "log_path=stdout", p)
 
     p = run([ur, "--help-options"])
     check(p.returncode == 0 and "max_reports_per_site" in p.stdout, "--help-options", p)
