@@ -20,14 +20,14 @@ extern "C" const char *__uisan_default_options() __attribute__((weak));
 
 namespace uisan {
 
-thread_local int t_in_runtime __attribute__((tls_model("initial-exec")));
-thread_local ThreadState *t_self __attribute__((tls_model("initial-exec")));
+__thread int t_in_runtime __attribute__((tls_model("initial-exec")));
+__thread ThreadState *t_self __attribute__((tls_model("initial-exec")));
+RunTable g_runs;
 
 namespace {
 
 Flags g_flags;
 ThreadRegistry g_registry;
-RunTable g_runs;
 ExecutorTable g_executors;
 Suppressions g_suppressions;
 std::atomic<bool> g_ready;
@@ -307,7 +307,6 @@ bool past(const struct timespec &deadline) {
 bool runtimeReady() { return g_ready.load(std::memory_order_acquire); }
 const Flags &flags() { return g_flags; }
 ThreadRegistry &registry() { return g_registry; }
-RunTable &runs() { return g_runs; }
 ExecutorTable &executors() { return g_executors; }
 
 void logLine(int level, const char *a, const char *b, const char *c) {

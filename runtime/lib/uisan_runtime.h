@@ -12,11 +12,12 @@
 
 namespace uisan {
 
+/// (__thread, not thread_local: no TLS-init wrapper on the fast path.)
 /// Set while the calling thread is inside the runtime: interceptors and API
 /// calls re-entered from there (or from a signal handler that interrupted
 /// it) pass straight through.
-extern thread_local int t_in_runtime __attribute__((tls_model("initial-exec")));
-extern thread_local ThreadState *t_self __attribute__((tls_model("initial-exec")));
+extern __thread int t_in_runtime __attribute__((tls_model("initial-exec")));
+extern __thread ThreadState *t_self __attribute__((tls_model("initial-exec")));
 
 /// RAII guard for t_in_runtime.
 class RuntimeScope {
@@ -33,7 +34,9 @@ bool runtimeReady();
 void runtimeInit();
 const Flags &flags();
 ThreadRegistry &registry();
-RunTable &runs();
+/// The run table; inline because the UI-call fast path reads it.
+extern RunTable g_runs;
+inline RunTable &runs() { return g_runs; }
 ExecutorTable &executors();
 
 /// The calling thread's state, registering it as external if unknown.
