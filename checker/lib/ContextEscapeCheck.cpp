@@ -81,7 +81,8 @@ void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
       Arg = OC->getArg(0)->IgnoreParenImpCasts();
   const auto *DRE = dyn_cast<DeclRefExpr>(Arg);
   const VarDecl *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
-  if (!Var)
+  // A parameter's thread belongs to the caller, which is checked there.
+  if (!Var || isa<ParmVarDecl>(Var))
     return;
   Lifecycle LC(Ctx, *Index, *Library);
   Handle H;
@@ -114,9 +115,11 @@ void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
 
   std::string Join = H.Type.Rule->Shutdown.empty() ? "join"
                                                    : H.Type.Rule->Shutdown.front();
+  // A guard object joins it when the function's scope ends: in time.
   const HandleEvent *Escape = nullptr;
   for (const HandleEvent &E : Events)
-    if (!Escape || E.K == HandleEvent::Detached)
+    if (!llvm::StringRef(E.Detail).starts_with("guarded by") &&
+        (!Escape || E.K == HandleEvent::Detached))
       Escape = &E;
   if (Leaks.empty() && !Escape)
     return;

@@ -157,8 +157,13 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
         Stored = &E;
     std::string Stop = shutdownName(R);
     if (!Mine.empty()) {
-      std::string What = H.Type.Container ? "a container of '" + H.Type.Name + "'"
-                                          : "a '" + H.Type.Name + "'";
+      std::string What =
+          H.Type.Container
+              ? "a container of '" + H.Type.Name + "'"
+              : (llvm::StringRef("aeiouAEIOU").contains(H.Type.Name.front())
+                     ? "an '"
+                     : "a '") +
+                    H.Type.Name + "'";
       if (!R.OnDestroy.empty() && !H.Type.Pointer && !H.Type.Container)
         diag(H.Var->getLocation(),
              "'%1' (%0) can leave its scope still running, and then %2; "

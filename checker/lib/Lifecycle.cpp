@@ -226,7 +226,7 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
           } else {
             continue;
           }
-        } else if (!T.Container && R.Start.empty()) {
+        } else if (!T.Container && R.Start.empty() && R.DefaultIdle) {
           // A default-constructed std::thread runs nothing.
           const auto *CE = dyn_cast_or_null<CXXConstructExpr>(Init);
           if (!CE || CE->getNumArgs() == 0)
@@ -247,6 +247,42 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
   };
   Visit(Body);
   return Handles;
+}
+
+bool Lifecycle::movedIntoMember(const Expr *Move) {
+  // `member = std::move(t)`, `members.push_back(std::move(t))`: the
+  // object outlives the function, owned by `this` or a global.
+  DynTypedNode Node = DynTypedNode::create(*Move);
+  for (int Up = 0; Up < 6; ++Up) {
+    DynTypedNodeList Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return false;
+    Node = Parents[0];
+    const Expr *E = Node.get<Expr>();
+    if (!E)
+      return false;
+    auto Outside = [](const Expr *Target) {
+      Target = Target->IgnoreParenImpCasts();
+      if (isa<MemberExpr>(Target))
+        return true;
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Target))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          return !VD->hasLocalStorage();
+      return false;
+    };
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+      if (OC->isAssignmentOp() && OC->getNumArgs() == 2)
+        return Outside(OC->getArg(0));
+    if (const auto *BO = dyn_cast<BinaryOperator>(E))
+      if (BO->isAssignmentOp())
+        return Outside(BO->getLHS());
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      return Outside(MC->getImplicitObjectArgument());
+    if (!isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+             CXXConstructExpr, ExprWithCleanups>(E))
+      return false;
+  }
+  return false;
 }
 
 bool Lifecycle::insideTry(const Stmt *S) {
@@ -442,6 +478,13 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
     Find(FD->getBody(), nullptr);
   }
 
+  // Without a destructor call in the CFG (raw pointers, trivially
+  // destructible types), returns and the function's end are the exits.
+  std::vector<bool> NoDtor(Handles.size());
+  for (size_t I = 0; I < Handles.size(); ++I)
+    NoDtor[I] = Handles[I].Type.Pointer ||
+                !Handles[I].Var->getType().isDestructedType();
+
   const unsigned N = Cfg->getNumBlockIDs();
   std::vector<std::vector<unsigned>> In(N,
                                         std::vector<unsigned>(Handles.size(), 0));
@@ -570,7 +613,8 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
           if (Moved || PassedOn) {
             State[H] = Escaped;
             Event(H, HandleEvent::Escaped, S->getBeginLoc(),
-                  Moved ? "moved" : "passed to '" + Name + "'");
+                  Moved ? (movedIntoMember(Call) ? "stored" : "moved")
+                        : "passed to '" + Name + "'");
             continue;
           }
         }
@@ -607,7 +651,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
                    "an exception from '" + ruleName(Callee) +
                        "' can leave the scope here");
         // A raw pointer has no destructor: a return is where it is lost.
-        if (isa<ReturnStmt>(S) && HD.Type.Pointer)
+        if (isa<ReturnStmt>(S) && NoDtor[H])
           Leak(H, S->getBeginLoc(), "returns here");
       }
     }
@@ -618,7 +662,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
     // Falling off the end of the function with a raw pointer.
     if (B.succ_size() == 1 && *B.succ_begin() == &Cfg->getExit() && !LastReturn)
       for (size_t H = 0; H < Handles.size(); ++H)
-        if ((State[H] & Running) && Handles[H].Type.Pointer)
+        if ((State[H] & Running) && NoDtor[H])
           Leak(H, FD->getBody()->getEndLoc(), "leaves the function here");
     return State;
   };

@@ -87,6 +87,7 @@ public:
 private:
   bool mayThrow(const clang::FunctionDecl *FD);
   bool insideTry(const clang::Stmt *S);
+  bool movedIntoMember(const clang::Expr *Move);
 
   clang::ASTContext &Ctx;
   RuleIndex &Rules;

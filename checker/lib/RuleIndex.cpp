@@ -23,25 +23,12 @@ std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks) {
   if (Slot)
     return Slot;
   auto DB = std::make_shared<RuleDB>();
-  DB->Packs = rules::loadShippedPacks(DB->Problems);
-  llvm::SmallVector<llvm::StringRef, 4> Paths;
-  ExtraPacks.split(Paths, ';', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef Path : Paths)
-    if (auto P = rules::loadPackFile(Path.trim().str(), DB->Problems)) {
-      // Names identify packs in listings and messages: one of each.
-      auto Same = llvm::find_if(DB->Packs, [&](const auto &Q) {
-        return Q->Name == P->Name;
-      });
-      if (Same != DB->Packs.end()) {
-        DB->Problems.push_back(
-            {P->File, {}, "$.name",
-             "a pack named '" + P->Name + "' is already loaded from " +
-                 (*Same)->File,
-             "give this pack another name"});
-        continue;
-      }
-      DB->Packs.push_back(std::move(P));
-    }
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  ExtraPacks.split(Parts, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Paths;
+  for (llvm::StringRef Path : Parts)
+    Paths.push_back(Path.trim().str());
+  DB->Packs = rules::loadAllPacks(Paths, DB->Problems);
   Slot = DB;
   return Slot;
 }

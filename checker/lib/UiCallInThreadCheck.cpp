@@ -16,13 +16,7 @@ namespace uisan::tidy {
 
 UiCallInThreadCheck::UiCallInThreadCheck(StringRef Name,
                                          clang::tidy::ClangTidyContext *Context)
-    : UisanCheck(Name, Context), MaxDepth(Options.get("MaxDepth", 32U)) {
-  // The standalone tool reports pack problems itself, once; inside
-  // clang-tidy this is the only place they can surface.
-  if (!Context->getOptions().CheckOptions.count("uisan.StandaloneTool"))
-    for (const rules::Problem &P : DB->Problems)
-      configurationDiag("uisan: %0") << rules::formatProblem(P);
-}
+    : UisanCheck(Name, Context), MaxDepth(Options.get("MaxDepth", 32U)) {}
 
 void UiCallInThreadCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {

@@ -4,6 +4,9 @@
 
 #include "clang/AST/ExprCXX.h"
 
+#include <mutex>
+#include <set>
+
 using namespace clang;
 
 namespace uisan::tidy {
@@ -13,7 +16,19 @@ UisanCheck::UisanCheck(StringRef Name, clang::tidy::ClangTidyContext *Context)
       RulePacks(Options.getLocalOrGlobal("RulePacks", "")),
       LibraryPrefixes(Options.getLocalOrGlobal("LibraryPrefixes",
                                                DefaultLibraryPrefixes)),
-      DB(getRuleDB(RulePacks)) {}
+      DB(getRuleDB(RulePacks)) {
+  // Inside clang-tidy this is the only place pack problems can surface;
+  // the first uisan check of a run reports them (the standalone tool
+  // reports them itself, once).
+  static std::mutex Lock;
+  static std::set<const void *> Reported;
+  std::lock_guard<std::mutex> Guard(Lock);
+  if (Context->getOptions().CheckOptions.count("uisan.StandaloneTool") ||
+      !Reported.insert(Context).second)
+    return;
+  for (const rules::Problem &P : DB->Problems)
+    configurationDiag("uisan: %0") << rules::formatProblem(P);
+}
 
 void UisanCheck::storeCommonOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {

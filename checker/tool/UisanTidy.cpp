@@ -304,7 +304,8 @@ std::vector<std::string> verifyChecks(llvm::StringRef Checks) {
     if (Matched || G.starts_with("clang-"))
       continue;
     std::string Near = rules::closestMatch(G, Known);
-    Problems.push_back("error: unknown check '" + G.str() + "' in --checks" +
+    Problems.push_back("error: unknown check '" + G.str() +
+                       "' in the checks list" +
                        (Near.empty() ? "; see --list-checks"
                                      : "; did you mean '" + Near + "'?"));
   }
@@ -348,8 +349,19 @@ int uisanTidyMain(int Argc, const char **Argv) {
     }
     if (Parsed->Checks)
       C.Checks = *Parsed->Checks;
-    for (const auto &KV : Parsed->CheckOptions)
-      C.CheckOptions.push_back({KV.getKey().str(), KV.getValue().Value});
+    for (const auto &KV : Parsed->CheckOptions) {
+      llvm::StringRef Key = KV.getKey();
+      // Packs named in the configuration join --rules, so they are
+      // validated and listed like the others.
+      if (Key == "RulePacks" || Key.ends_with(".RulePacks")) {
+        llvm::SmallVector<llvm::StringRef, 4> Paths;
+        llvm::StringRef(KV.getValue().Value).split(Paths, ';', -1, false);
+        for (llvm::StringRef P : Paths)
+          C.RulePacks.push_back(P.trim().str());
+        continue;
+      }
+      C.CheckOptions.push_back({Key.str(), KV.getValue().Value});
+    }
   }
 
   if (ListChecks || DumpConfig || VerifyConfig || ListRules) {
@@ -373,7 +385,13 @@ int uisanTidyMain(int Argc, const char **Argv) {
                      << " spawners, " << P->WorkerOverrides.Items.size()
                      << " worker overrides, " << P->Marshallers.size()
                      << " marshallers, " << P->ThreadGuards.Items.size()
-                     << " thread guards\n";
+                     << " thread guards, " << P->Executors.size()
+                     << " executors, "
+                     << (P->PerRun ? P->PerRun->Functions.Items.size() +
+                                         P->PerRun->Overrides.Items.size()
+                                   : 0)
+                     << " per-run patterns, " << P->Throwing.Items.size()
+                     << " throwing calls\n";
     if (DumpConfig) {
       ClangTidyOptions Opts = tidyOptions(C);
       Opts.CheckOptions.erase("uisan.StandaloneTool");

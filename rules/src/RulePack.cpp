@@ -377,6 +377,8 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
       R.Daemon = strings(E.find("daemon"));
       if (const JsonValue *B = E.find("raii"))
         R.Raii = B->Bool;
+      if (const JsonValue *B = E.find("default_idle"))
+        R.DefaultIdle = B->Bool;
       R.Global = globs(E.find("global"));
       if (const JsonValue *B = E.find("parent_owned"))
         R.ParentOwned = B->Bool;
@@ -442,6 +444,29 @@ loadShippedPacks(std::vector<Problem> &Problems) {
     if (auto P = parsePack(S.Text, std::string("<builtin>/") + S.FileName,
                            Problems))
       Packs.push_back(std::move(P));
+  return Packs;
+}
+
+std::vector<std::unique_ptr<Pack>>
+loadAllPacks(const std::vector<std::string> &Paths,
+             std::vector<Problem> &Problems) {
+  std::vector<std::unique_ptr<Pack>> Packs = loadShippedPacks(Problems);
+  for (const std::string &Path : Paths) {
+    std::unique_ptr<Pack> P = loadPackFile(Path, Problems);
+    if (!P)
+      continue;
+    // Names identify packs in listings and messages: one of each.
+    auto Same = std::find_if(Packs.begin(), Packs.end(),
+                             [&](const auto &Q) { return Q->Name == P->Name; });
+    if (Same != Packs.end()) {
+      Problems.push_back({P->File, {}, "$.name",
+                          "a pack named '" + P->Name +
+                              "' is already loaded from " + (*Same)->File,
+                          "give this pack another name"});
+      continue;
+    }
+    Packs.push_back(std::move(P));
+  }
   return Packs;
 }
 

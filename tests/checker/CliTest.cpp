@@ -216,6 +216,12 @@ void page() { std::thread t([] { mid(); }); t.join(); }
                              "{uisan-ui-call-in-thread.MaxDepth: 1}}'");
   EXPECT_NE(Dump.Out.find("uisan-ui-call-in-thread.MaxDepth: '1'"), std::string::npos)
       << Dump.Out;
+  Output Packs = S.run(Tidy + " --config='{CheckOptions: {RulePacks: nope.json}}' "
+                             "chain.cpp" + SeedFlags);
+  EXPECT_EQ(Packs.Exit, 2) << Packs.Err;
+  EXPECT_NE(Packs.Err.find("nope.json: error: cannot read the rule pack"),
+            std::string::npos)
+      << Packs.Err;
   Output Bad = S.run(Tidy + " --config='{CheckOptions: [' chain.cpp" + SeedFlags);
   EXPECT_EQ(Bad.Exit, 2);
   EXPECT_NE(Bad.Err.find("error: --config:"), std::string::npos) << Bad.Err;
@@ -310,7 +316,7 @@ TEST(Cli, ListAndVerifyConfig) {
   EXPECT_NE(D.Out.find("uisan-ui-call-in-thread.MaxDepth"), std::string::npos) << D.Out;
   Output V = S.run(Tidy + " --verify-config --checks=uisan-ui-call-in-thred");
   EXPECT_EQ(V.Exit, 2);
-  EXPECT_NE(V.Err.find("unknown check 'uisan-ui-call-in-thred' in --checks; did "
+  EXPECT_NE(V.Err.find("unknown check 'uisan-ui-call-in-thred' in the checks list; did "
                        "you mean 'uisan-ui-call-in-thread'?"),
             std::string::npos)
       << V.Err;

@@ -82,6 +82,7 @@ struct ExecutorRule {
   std::vector<std::string> Shutdown;
   std::vector<std::string> Daemon;
   bool Raii = false;
+  bool DefaultIdle = false; ///< default-constructed, it runs nothing
   GlobList Global;
   bool ParentOwned = false;
   std::string OnDestroy; ///< may be empty
@@ -153,6 +154,12 @@ const std::vector<ShippedPack> &shippedPackTexts();
 /// Parses every shipped pack. They are validated in the test suite, so a
 /// problem here means a broken build; it is still reported, not ignored.
 std::vector<std::unique_ptr<Pack>> loadShippedPacks(std::vector<Problem> &Problems);
+
+/// The shipped packs plus the packs at `Paths`, each name once: a pack
+/// whose name is taken is a Problem and is skipped, like a bad pack.
+std::vector<std::unique_ptr<Pack>>
+loadAllPacks(const std::vector<std::string> &Paths,
+             std::vector<Problem> &Problems);
 
 /// The machine-readable schema the packs are validated against.
 const char *packSchemaText();
