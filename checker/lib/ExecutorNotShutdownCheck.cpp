@@ -108,6 +108,14 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
     // Lambda captures are not members anyone could stop.
     if (!RD || !RD->hasDefinition() || RD->isLambda() || F->getName().empty())
       return;
+    {
+      QualType Obj = F->getType();
+      if (Obj->isPointerType())
+        Obj = Obj->getPointeeType();
+      if (!LC.isJoinable(*T.Rule, Obj->getAsCXXRecordDecl(),
+                         F->getInClassInitializer()))
+        return;
+    }
     const CXXDestructorDecl *Dtor = RD->getDestructor();
     // A destructor defined elsewhere may stop it; only what is seen counts.
     if (Dtor && Dtor->isUserProvided() && !Dtor->getDefinition())

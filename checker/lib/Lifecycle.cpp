@@ -232,6 +232,17 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
           if (!CE || CE->getNumArgs() == 0)
             continue;
         }
+        {
+          QualType Obj = VD->getType();
+          if (T.Pointer || T.Smart)
+            Obj = T.Pointer ? Obj->getPointeeType() : Obj;
+          const CXXRecordDecl *RD = Obj->getAsCXXRecordDecl();
+          if (T.Smart && RD)
+            if (const auto *CTS = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+              RD = CTS->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+          if (!isJoinable(R, RD, Init))
+            continue; // runs detached and deletes itself
+        }
         Handle H;
         H.Var = VD;
         H.Type = T;
@@ -281,6 +292,38 @@ bool Lifecycle::movedIntoMember(const Expr *Move) {
     if (!isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
              CXXConstructExpr, ExprWithCleanups>(E))
       return false;
+  }
+  return false;
+}
+
+bool Lifecycle::isJoinable(const rules::ExecutorRule &R,
+                           const CXXRecordDecl *RD, const Expr *Init) {
+  if (R.JoinableWhenArg.empty())
+    return true;
+  std::function<bool(const Stmt *)> Names = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (R.JoinableWhenArg.matches(ruleName(DRE->getDecl())))
+        return true;
+    for (const Stmt *C : S->children())
+      if (Names(C))
+        return true;
+    return false;
+  };
+  if (Names(Init))
+    return true;
+  // `Job() : wxThread(wxTHREAD_JOINABLE) {}` in the class or its bases.
+  for (int Depth = 0; RD && RD->hasDefinition() && Depth < 8; ++Depth) {
+    RD = RD->getDefinition();
+    for (const CXXConstructorDecl *Ctor : RD->ctors())
+      if (const auto *Def = dyn_cast_or_null<CXXConstructorDecl>(
+              Ctor->getDefinition()))
+        for (const CXXCtorInitializer *I : Def->inits())
+          if (I->isBaseInitializer() && Names(I->getInit()))
+            return true;
+    RD = RD->getNumBases() ? RD->bases_begin()->getType()->getAsCXXRecordDecl()
+                           : nullptr;
   }
   return false;
 }

@@ -81,6 +81,10 @@ public:
   /// the field `F`.
   bool stopsField(const clang::FunctionDecl *FD, const clang::FieldDecl *F,
                   const rules::ExecutorRule &Rule, unsigned Depth = 0);
+  /// False when the rule says only some instances are joinable and this
+  /// construction (`Init`, or the class's base initializers) is not one.
+  bool isJoinable(const rules::ExecutorRule &R, const clang::CXXRecordDecl *RD,
+                  const clang::Expr *Init);
   /// The pack's per-run rule that makes `FD` run once per run/event/frame.
   const rules::PerRunRule *perRun(const clang::FunctionDecl *FD);
 

@@ -379,6 +379,7 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
         R.Raii = B->Bool;
       if (const JsonValue *B = E.find("default_idle"))
         R.DefaultIdle = B->Bool;
+      R.JoinableWhenArg = globs(E.find("joinable_when_arg"));
       R.Global = globs(E.find("global"));
       if (const JsonValue *B = E.find("parent_owned"))
         R.ParentOwned = B->Bool;

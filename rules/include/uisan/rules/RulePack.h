@@ -83,6 +83,7 @@ struct ExecutorRule {
   std::vector<std::string> Daemon;
   bool Raii = false;
   bool DefaultIdle = false; ///< default-constructed, it runs nothing
+  GlobList JoinableWhenArg;  ///< non-empty: others run detached
   GlobList Global;
   bool ParentOwned = false;
   std::string OnDestroy; ///< may be empty
