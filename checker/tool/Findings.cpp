@@ -136,17 +136,7 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
 
 namespace {
 
-std::string fileUri(llvm::StringRef Path) {
-  std::string Uri = "file://";
-  for (char C : Path) {
-    if (llvm::isAlnum(C) || llvm::StringRef("/-_.~").contains(C))
-      Uri += C;
-    else
-      Uri += "%" + llvm::utohexstr(static_cast<unsigned char>(C), false, 2);
-  }
-  return Uri;
-}
-
+/// Percent-encodes a path for a URI, keeping '/' and unreserved characters.
 std::string relativeUri(llvm::StringRef Path) {
   std::string Uri;
   for (char C : Path) {
@@ -157,6 +147,8 @@ std::string relativeUri(llvm::StringRef Path) {
   }
   return Uri;
 }
+
+std::string fileUri(llvm::StringRef Path) { return "file://" + relativeUri(Path); }
 
 llvm::json::Object physicalLocation(const SourceLocationInfo &L,
                                     llvm::StringRef Root) {
