@@ -44,6 +44,14 @@ def main():
     a = ap.parse_args()
     ur = a.uisan_run
 
+    # The C API is weak: the same binaries run without the runtime, silently.
+    p = run([a.ui_call_app])
+    check(p.returncode == 0 and "not reached" in p.stdout and p.stderr == "",
+          "without libuisan the API calls are no-ops", p)
+    p = run([os.path.join(a.fixture_bin_dir, "rtfx_option2_no_join")])
+    check(p.returncode == 0 and "late result" in p.stdout and "uisan" not in p.stderr,
+          "the seed host runs without libuisan", p)
+
     p = run([ur, "--", "sh", "-c", "exit 7"])
     check(p.returncode == 7 and p.stderr == "", "app exit code passes through, nothing reported", p)
 
