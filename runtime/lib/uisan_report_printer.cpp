@@ -65,13 +65,20 @@ void createdByText(const ThreadDesc &t, Out &out) {
 }
 
 void threadSection(const ThreadDesc &t, const PrintOptions &o, Out &out) {
+  if (t.is_main) {
+    out.str("\n  Thread T").udec(t.uid).str(" is the process's main thread.\n");
+    return;
+  }
   out.str("\n  Thread ");
   threadName(t, out);
+  if (t.external) {
+    out.str(" was not started under uisan (no creation stack).\n");
+    return;
+  }
   out.str(" ");
   createdByText(t, out);
   out.str("\n");
-  if (!t.is_main && !t.external)
-    stackText(t.created, o, out);
+  stackText(t.created, o, out);
 }
 
 void runText(const Report &r, Out &out) {

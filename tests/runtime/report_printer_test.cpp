@@ -181,6 +181,27 @@ TEST(ReportPrinter, JsonCarriesTheSameFieldsEscaped) {
   EXPECT_NE(j.find("\"created_by\":\"T1\""), std::string::npos);
 }
 
+TEST(ReportPrinter, MainAndExternalThreads) {
+  auto r = baseReport(ReportKind::UiCallOffThread);
+  std::strcpy(r->what, "paint");
+  r->thread.is_main = true;
+  r->thread.uid = 0;
+  r->thread.name[0] = '\0';
+  addFrame(r->stack, 0x555500004000, "main", "/src/a.cpp", 3, true);
+  std::string t = text(*r);
+  EXPECT_NE(t.find("from thread T0 (main thread), which holds no script-run context:\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("\n  Thread T0 is the process's main thread.\n"), std::string::npos) << t;
+  r->thread.is_main = false;
+  r->thread.external = true;
+  r->thread.uid = 7;
+  t = text(*r);
+  EXPECT_NE(t.find("\n  Thread T7 (running) was not started under uisan (no creation stack).\n"),
+            std::string::npos)
+      << t;
+}
+
 TEST(ReportPrinter, EveryKindHasAStableName) {
   const char *names[] = {"ui-call-off-thread", "context-leak", "stale-context", "thread-leak",
                          "executor-leak"};
