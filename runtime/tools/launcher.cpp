@@ -178,21 +178,20 @@ std::vector<std::string> neededSanitizerRuntimes(const std::string &file) {
   return found;
 }
 
-bool validatePack(const std::string &path, std::string &message) {
+/// Validates every pack together (as the checker loads them): each must
+/// parse, and no two may share a name, shipped packs included.
+bool validatePacks(const std::vector<std::string> &paths, std::string &message) {
 #ifdef UISAN_HAVE_RULES
   std::vector<rules::Problem> problems;
-  if (rules::loadPackFile(path, problems))
-    return true;
+  rules::loadAllPacks(paths, problems);
   for (const rules::Problem &p : problems)
     message += rules::formatProblem(p) + "\n";
-  if (message.empty())
-    message = path + ": invalid rule pack\n";
-  return false;
+  return problems.empty();
 #else
-  if (access(path.c_str(), R_OK) == 0)
-    return true;
-  message = path + ": cannot read rule pack: " + std::strerror(errno) + "\n";
-  return false;
+  for (const std::string &path : paths)
+    if (access(path.c_str(), R_OK) != 0)
+      message += path + ": cannot read rule pack: " + std::strerror(errno) + "\n";
+  return message.empty();
 #endif
 }
 
@@ -292,12 +291,14 @@ int launcherMain(int argc, char **argv) {
     }
   }
   std::string pack_list;
-  for (const std::string &p : packs) {
+  if (!packs.empty()) {
     std::string message;
-    if (!validatePack(p, message)) {
+    if (!validatePacks(packs, message)) {
       std::fputs(message.c_str(), stderr);
       return kLauncherUsageError;
     }
+  }
+  for (const std::string &p : packs) {
     if (!pack_list.empty())
       pack_list += "\n";
     pack_list += p;

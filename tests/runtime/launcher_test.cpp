@@ -77,6 +77,24 @@ TEST(Launcher, UnreadableRulePack) {
   EXPECT_NE(err.find("/nonexistent/pack.json"), std::string::npos) << err;
 }
 
+TEST(Launcher, RulePackNamesAreUniqueAcrossShippedAndGiven) {
+  unsetenv("UISAN_OPTIONS");
+  char path[] = "/tmp/uisan-pack-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  FILE *f = fdopen(fd, "w");
+  std::fputs("{\"format\": 1, \"name\": \"qt\", \"description\": \"d\"}\n", f);
+  std::fclose(f);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run({"--rules", path, "--", "/bin/true"}), 2);
+  std::string err = testing::internal::GetCapturedStderr();
+  std::remove(path);
+  EXPECT_NE(err.find(std::string(path) +
+                     ": error: a pack named 'qt' is already loaded from <builtin>/qt.json"),
+            std::string::npos)
+      << err;
+}
+
 TEST(Launcher, MissingProgram) {
   unsetenv("UISAN_OPTIONS");
   const char *lib = getenv("UISAN_LIB");
