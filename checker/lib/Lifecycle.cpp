@@ -7,6 +7,7 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <deque>
 #include <map>
@@ -50,11 +51,16 @@ bool mentions(const Stmt *S, const VarDecl *Var, unsigned Depth = 0) {
   return false;
 }
 
-/// The simple name of a callee ('join'), and its rule name.
-std::pair<std::string, std::string> calleeNames(const FunctionDecl *FD) {
-  std::string Simple = FD->getDeclName().isIdentifier() ? FD->getName().str()
-                                                        : std::string();
-  return {Simple, ruleName(FD)};
+/// The variables `S` names, to a bounded depth.
+void collectVars(const Stmt *S, llvm::SmallPtrSetImpl<const VarDecl *> &Out,
+                 unsigned Depth = 0) {
+  if (!S || Depth > 32)
+    return;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      Out.insert(VD);
+  for (const Stmt *Child : S->children())
+    collectVars(Child, Out, Depth + 1);
 }
 
 bool nameIn(const std::string &Simple, const std::string &Qualified,
@@ -73,6 +79,16 @@ const Expr *memberObject(const Stmt *S) {
 }
 
 } // namespace
+
+const std::pair<std::string, std::string> &
+Lifecycle::calleeNames(const FunctionDecl *FD) {
+  auto It = NameCache.find(FD);
+  if (It != NameCache.end())
+    return It->second;
+  std::string Simple = FD->getDeclName().isIdentifier() ? FD->getName().str()
+                                                        : std::string();
+  return NameCache[FD] = {Simple, ruleName(FD)};
+}
 
 ExecutorType Lifecycle::classify(QualType T) {
   ExecutorType Result;
@@ -139,7 +155,7 @@ const Stmt *Lifecycle::findStart(const Stmt *S, const Handle &H) {
   if (const Expr *Obj = memberObject(S)) {
     const auto *MC = cast<CXXMemberCallExpr>(S);
     if (const FunctionDecl *FD = MC->getDirectCallee()) {
-      auto [Simple, Qualified] = calleeNames(FD);
+      const auto &[Simple, Qualified] = calleeNames(FD);
       if (nameIn(Simple, Qualified, H.Type.Rule->Start) &&
           mentions(Obj, H.Var))
         return S;
@@ -158,7 +174,7 @@ bool Lifecycle::isStop(const Stmt *S, const Handle &H) {
   const auto *Call = dyn_cast<CallExpr>(S);
   if (!Call || !Call->getDirectCallee())
     return false;
-  auto [Simple, Qualified] = calleeNames(Call->getDirectCallee());
+  const auto &[Simple, Qualified] = calleeNames(Call->getDirectCallee());
   if (!nameIn(Simple, Qualified, R.Shutdown))
     return false;
   if (const Expr *Obj = memberObject(S))
@@ -410,7 +426,7 @@ bool Lifecycle::stopsField(const FunctionDecl *FD, const FieldDecl *F,
       return;
     if (const auto *Call = dyn_cast<CallExpr>(S))
       if (const FunctionDecl *Callee = Call->getDirectCallee()) {
-        auto [Simple, Qualified] = calleeNames(Callee);
+        const auto &[Simple, Qualified] = calleeNames(Callee);
         bool MentionsField = false;
         std::function<void(const Stmt *)> Find = [&](const Stmt *X) {
           if (!X || MentionsField)
@@ -582,6 +598,10 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
       const Stmt *S = CS->getStmt();
       if (isa<ReturnStmt>(S))
         LastReturn = S;
+      // Which variables the statement names, found once for all handles:
+      // events below only concern a handle whose variable appears.
+      llvm::SmallPtrSet<const VarDecl *, 8> Refs;
+      collectVars(S, Refs);
       for (size_t H = 0; H < Handles.size(); ++H) {
         const Handle &HD = Handles[H];
         const rules::ExecutorRule &R = *HD.Type.Rule;
@@ -595,6 +615,21 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
         }
         if (!(State[H] & Running))
           continue;
+        if (!Refs.count(HD.Var)) {
+          // Not about this handle: only a way out of the scope matters.
+          if (isa<CXXThrowExpr>(S) && !insideTry(S))
+            Leak(H, S->getBeginLoc(), "throws here");
+          else if (const auto *Call = dyn_cast<CallExpr>(S)) {
+            if (const FunctionDecl *Callee = Call->getDirectCallee())
+              if (mayThrow(Callee) && !insideTry(S))
+                Leak(H, S->getBeginLoc(),
+                     "an exception from '" + ruleName(Callee) +
+                         "' can leave the scope here");
+          } else if (isa<ReturnStmt>(S) && NoDtor[H]) {
+            Leak(H, S->getBeginLoc(), "returns here");
+          }
+          continue;
+        }
         if (isStop(S, HD)) {
           State[H] = Stopped;
           continue;
@@ -602,7 +637,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
         // Daemon: t.detach(), or a C API's g_thread_unref(t).
         if (const auto *Call = dyn_cast<CallExpr>(S))
           if (const FunctionDecl *Callee = Call->getDirectCallee()) {
-            auto [Simple, Qualified] = calleeNames(Callee);
+            const auto &[Simple, Qualified] = calleeNames(Callee);
             bool OnIt = false;
             if (const Expr *Obj = memberObject(S))
               OnIt = mentions(Obj, HD.Var);

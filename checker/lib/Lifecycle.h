@@ -90,6 +90,10 @@ public:
 
 private:
   bool mayThrow(const clang::FunctionDecl *FD);
+  /// A callee's simple name ('join') and rule name, asked for every call
+  /// and every handle, so cached.
+  const std::pair<std::string, std::string> &
+  calleeNames(const clang::FunctionDecl *FD);
   bool insideTry(const clang::Stmt *S);
   bool movedIntoMember(const clang::Expr *Move);
 
@@ -97,6 +101,9 @@ private:
   RuleIndex &Rules;
   LibraryCode &Library;
   llvm::DenseMap<const clang::FunctionDecl *, bool> ThrowCache;
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 std::pair<std::string, std::string>>
+      NameCache;
 };
 
 } // namespace uisan::tidy
