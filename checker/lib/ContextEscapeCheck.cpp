@@ -5,7 +5,6 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -24,24 +23,11 @@ void ContextEscapeCheck::storeOptions(
 }
 
 void ContextEscapeCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader())).bind("call"), this);
+  // Bodies are walked here (no parent map of the whole TU is built).
+  Finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
 }
 
 namespace {
-const FunctionDecl *enclosingFunction(ASTContext &Ctx, const Stmt *S) {
-  DynTypedNode Node = DynTypedNode::create(*S);
-  for (int Up = 0; Up < 256; ++Up) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    Node = Parents[0];
-    if (const auto *FD = Node.get<FunctionDecl>())
-      return FD;
-  }
-  return nullptr;
-}
-
 /// Where the context came from: the get call inside the argument, or the
 /// initialiser of the variable it names.
 const Expr *contextSource(RuleIndex &Index, const Expr *E) {
@@ -58,17 +44,39 @@ const Expr *contextSource(RuleIndex &Index, const Expr *E) {
 
 void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
   beginTranslationUnit(*Result.SourceManager);
-  const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call");
-  assert(Call && "matcher binds 'call'");
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+  assert(FD && "matcher binds 'fn'");
+  if (Library->contains(FD->getLocation()) || FD->isDependentContext())
+    return;
+  // Walk the body; a range-for's variable maps to the container it walks.
+  llvm::DenseMap<const VarDecl *, const VarDecl *> ElementOf;
+  std::function<void(const Stmt *, unsigned)> Visit = [&](const Stmt *S,
+                                                          unsigned Depth) {
+    if (!S || Depth > 2048)
+      return;
+    if (const auto *RF = dyn_cast<CXXForRangeStmt>(S))
+      if (const auto *R =
+              dyn_cast<DeclRefExpr>(RF->getRangeInit()->IgnoreParenImpCasts()))
+        if (const auto *C = dyn_cast<VarDecl>(R->getDecl()))
+          ElementOf[RF->getLoopVariable()] = C;
+    if (isa<LambdaExpr>(S))
+      return; // a lambda's body is its own function
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      checkAttach(*Result.Context, FD, Call, ElementOf);
+    for (const Stmt *Child : S->children())
+      Visit(Child, Depth + 1);
+  };
+  Visit(FD->getBody(), 0);
+}
+
+void ContextEscapeCheck::checkAttach(
+    ASTContext &Ctx, const FunctionDecl *FD, const CallExpr *Call,
+    const llvm::DenseMap<const VarDecl *, const VarDecl *> &ElementOf) {
   const FunctionDecl *Callee = Call->getDirectCallee();
-  if (!Callee || Library->contains(Call->getBeginLoc()))
+  if (!Callee)
     return;
   const rules::ContextAttachRule *Attach = Index->contextAttach(Callee);
   if (!Attach || Attach->ThreadArg >= Call->getNumArgs())
-    return;
-  ASTContext &Ctx = *Result.Context;
-  const FunctionDecl *FD = enclosingFunction(Ctx, Call);
-  if (!FD || FD->isDependentContext())
     return;
 
   // The variable that owns the thread: the thread itself, the pointer to
@@ -97,15 +105,9 @@ void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   // A range-for element: the container is the owner.
-  for (const DynTypedNode &P : Ctx.getParents(*Var))
-    if (const auto *DS = P.get<DeclStmt>())
-      for (const DynTypedNode &PP : Ctx.getParents(*DS))
-        if (const auto *RF = PP.get<CXXForRangeStmt>())
-          if (RF->getLoopVariable() == Var)
-            if (const auto *R = dyn_cast<DeclRefExpr>(
-                    RF->getRangeInit()->IgnoreParenImpCasts()))
-              if (const auto *C = dyn_cast<VarDecl>(R->getDecl()))
-                H.Var = C;
+  auto Element = ElementOf.find(Var);
+  if (Element != ElementOf.end())
+    H.Var = Element->second;
   H.Type = LC.classify(H.Var->getType());
   if (!H.Type)
     return;

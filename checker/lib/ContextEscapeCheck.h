@@ -20,6 +20,13 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
       override;
   void onEndOfTranslationUnit() override;
+
+private:
+  void checkAttach(
+      clang::ASTContext &Ctx, const clang::FunctionDecl *FD,
+      const clang::CallExpr *Call,
+      const llvm::DenseMap<const clang::VarDecl *, const clang::VarDecl *>
+          &ElementOf);
 };
 
 } // namespace uisan::tidy

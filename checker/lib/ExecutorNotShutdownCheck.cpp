@@ -5,7 +5,6 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
@@ -27,8 +26,6 @@ void ExecutorNotShutdownCheck::registerMatchers(MatchFinder *Finder) {
       functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
           .bind("fn"),
       this);
-  Finder->addMatcher(cxxNewExpr(unless(isExpansionInSystemHeader())).bind("new"),
-                     this);
   Finder->addMatcher(fieldDecl(unless(isExpansionInSystemHeader())).bind("field"),
                      this);
 }
@@ -67,36 +64,6 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
   beginTranslationUnit(*Result.SourceManager);
   ASTContext &Ctx = *Result.Context;
   Lifecycle LC(Ctx, *Index, *Library);
-
-  if (const auto *New = Result.Nodes.getNodeAs<CXXNewExpr>("new")) {
-    if (Library->contains(New->getBeginLoc()))
-      return;
-    ExecutorType T = LC.classify(Ctx.getPointerType(New->getAllocatedType()));
-    if (!T)
-      return;
-    // Only a `new` whose result is dropped on the spot; one kept in a
-    // variable is tracked with the function, one stored has an owner.
-    DynTypedNodeList Parents = Ctx.getParents(*New);
-    if (Parents.empty())
-      return;
-    const Stmt *P = Parents[0].get<Stmt>();
-    while (P && isa<ExprWithCleanups, ImplicitCastExpr>(P)) {
-      DynTypedNodeList Up = Ctx.getParents(*P);
-      P = Up.empty() ? nullptr : Up[0].get<Stmt>();
-    }
-    if (!P || !isa<CompoundStmt>(P))
-      return;
-    if (T.Rule->ParentOwned && New->getConstructExpr() &&
-        llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
-          return A->IgnoreParenImpCasts()->getType()->isPointerType();
-        }))
-      return;
-    diag(New->getBeginLoc(),
-         "heap-allocated '%0' is never stopped, stored or deleted: its "
-         "threads outlive every owner; keep it and call '%1' on it")
-        << T.Name << shutdownName(*T.Rule);
-    return;
-  }
 
   if (const auto *F = Result.Nodes.getNodeAs<FieldDecl>("field")) {
     if (Library->contains(F->getLocation()))
@@ -140,6 +107,7 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
   assert(FD && "matcher binds 'fn'");
   if (Library->contains(FD->getLocation()) || FD->isDependentContext())
     return;
+  reportDroppedNews(LC, FD->getBody());
   std::vector<Handle> Handles = LC.executorHandles(FD);
   // Threads with a context belong to uisan-context-escape.
   llvm::erase_if(Handles, [&](const Handle &H) {
@@ -204,6 +172,36 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
       diag(Stored->Loc, "stored here", DiagnosticIDs::Note);
     }
   }
+}
+
+void ExecutorNotShutdownCheck::reportDroppedNews(Lifecycle &LC,
+                                                 const Stmt *S) {
+  // `new std::thread(f);` as a statement of its own: nobody can stop it.
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *Child : CS->body()) {
+      const Expr *E = dyn_cast<Expr>(Child);
+      if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(E))
+        E = EWC->getSubExpr();
+      const auto *New = dyn_cast_or_null<CXXNewExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+      if (!New)
+        continue;
+      ExecutorType T = LC.classify(LC.pointerTo(New->getAllocatedType()));
+      if (!T)
+        continue;
+      if (T.Rule->ParentOwned && New->getConstructExpr() &&
+          llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
+            return A->IgnoreParenImpCasts()->getType()->isPointerType();
+          }))
+        continue;
+      diag(New->getBeginLoc(),
+           "heap-allocated '%0' is never stopped, stored or deleted: its "
+           "threads outlive every owner; keep it and call '%1' on it")
+          << T.Name << shutdownName(*T.Rule);
+    }
+  for (const Stmt *Child : S->children())
+    reportDroppedNews(LC, Child);
 }
 
 void ExecutorNotShutdownCheck::onEndOfTranslationUnit() { endTranslationUnit(); }

@@ -21,6 +21,9 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result)
       override;
   void onEndOfTranslationUnit() override;
+
+private:
+  void reportDroppedNews(class Lifecycle &LC, const clang::Stmt *S);
 };
 
 } // namespace uisan::tidy

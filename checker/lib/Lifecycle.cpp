@@ -4,7 +4,7 @@
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -276,16 +276,15 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
   return Handles;
 }
 
+QualType Lifecycle::pointerTo(QualType T) { return Ctx.getPointerType(T); }
+
 bool Lifecycle::movedIntoMember(const Expr *Move) {
   // `member = std::move(t)`, `members.push_back(std::move(t))`: the
   // object outlives the function, owned by `this` or a global.
-  DynTypedNode Node = DynTypedNode::create(*Move);
-  for (int Up = 0; Up < 6; ++Up) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return false;
-    Node = Parents[0];
-    const Expr *E = Node.get<Expr>();
+  const Stmt *Node = Move;
+  for (int Up = 0; Up < 6 && Parents; ++Up) {
+    Node = Parents->getParent(Node);
+    const Expr *E = dyn_cast_or_null<Expr>(Node);
     if (!E)
       return false;
     auto Outside = [](const Expr *Target) {
@@ -345,20 +344,14 @@ bool Lifecycle::isJoinable(const rules::ExecutorRule &R,
 }
 
 bool Lifecycle::insideTry(const Stmt *S) {
-  DynTypedNode Node = DynTypedNode::create(*S);
-  for (int Up = 0; Up < 64; ++Up) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
+  // Inside a try block (not a handler) of this function is caught here.
+  for (const Stmt *Child = S; Parents && Child;) {
+    const Stmt *P = Parents->getParent(Child);
+    if (!P || isa<LambdaExpr>(P))
       return false;
-    const DynTypedNode &P = Parents[0];
-    if (const auto *Try = P.get<CXXTryStmt>()) {
-      // Inside the try block (not a handler) is caught here.
-      const Stmt *Child = Node.get<Stmt>();
+    if (const auto *Try = dyn_cast<CXXTryStmt>(P))
       return Child == Try->getTryBlock();
-    }
-    if (P.get<FunctionDecl>() || P.get<LambdaExpr>())
-      return false;
-    Node = P;
+    Child = P;
   }
   return false;
 }
@@ -497,6 +490,9 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
   std::unique_ptr<CFG> Cfg = CFG::buildCFG(FD, FD->getBody(), &Ctx, Options);
   if (!Cfg)
     return;
+  // Parents within this body only: cheap, unlike the whole TU's map.
+  ParentMap BodyParents(FD->getBody());
+  Parents = &BodyParents;
 
   // Loops that stop every element of a container stop it on their exit
   // edge: a zero-trip path has no element left running.
@@ -778,6 +774,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
       Transfer(*B, In[B->getBlockID()]);
   for (auto &KV : Found)
     Leaks.push_back(KV.second);
+  Parents = nullptr;
 }
 
 } // namespace uisan::tidy

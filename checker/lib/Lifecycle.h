@@ -13,6 +13,7 @@
 #include "RuleIndex.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
 
 #include <string>
@@ -62,6 +63,8 @@ public:
   Lifecycle(clang::ASTContext &Ctx, RuleIndex &Rules, LibraryCode &Library)
       : Ctx(Ctx), Rules(Rules), Library(Library) {}
 
+  /// `T *`, for classifying what a `new` makes.
+  clang::QualType pointerTo(clang::QualType T);
   /// Classifies `T` against the packs' executor rules.
   ExecutorType classify(clang::QualType T);
 
@@ -101,6 +104,8 @@ private:
   RuleIndex &Rules;
   LibraryCode &Library;
   llvm::DenseMap<const clang::FunctionDecl *, bool> ThrowCache;
+  /// Parents within the body being analysed (set during run()).
+  clang::ParentMap *Parents = nullptr;
   llvm::DenseMap<const clang::FunctionDecl *,
                  std::pair<std::string, std::string>>
       NameCache;

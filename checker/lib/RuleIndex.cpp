@@ -124,6 +124,7 @@ std::optional<UiApi> RuleIndex::computeUi(const FunctionDecl *FD,
         if (Hit) {
           if (Api.IsConstructor)
             Api.Name = ruleName(MD->getParent());
+          Api.FromClassRule = true;
           return Api;
         }
       }

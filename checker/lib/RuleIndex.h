@@ -56,6 +56,9 @@ struct UiApi {
   const rules::Pack *Pack = nullptr;
   std::string Name;
   bool IsConstructor = false;
+  /// Matched through a class rule (a method of a UI class or subclass),
+  /// not named by a function pattern.
+  bool FromClassRule = false;
 };
 
 /// Classifies declarations of one translation unit against a RuleDB,

@@ -4,7 +4,6 @@
 #include "WorkerAnalysis.h"
 
 #include "clang/AST/ASTContext.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
 #include <set>
@@ -16,7 +15,7 @@ namespace uisan::tidy {
 
 UiCallInThreadCheck::UiCallInThreadCheck(StringRef Name,
                                          clang::tidy::ClangTidyContext *Context)
-    : UisanCheck(Name, Context), MaxDepth(Options.get("MaxDepth", 32U)) {}
+    : UisanCheck(Name, Context), MaxDepth(Options.get("MaxDepth", 256U)) {}
 
 void UiCallInThreadCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -25,38 +24,15 @@ void UiCallInThreadCheck::storeOptions(
 }
 
 void UiCallInThreadCheck::registerMatchers(MatchFinder *Finder) {
-  // Which calls are spawners is only known from the packs' patterns, so
-  // every call is seen once and classified through the cached RuleIndex.
-  Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader())).bind("call"), this);
-  Finder->addMatcher(
-      cxxConstructExpr(unless(isExpansionInSystemHeader())).bind("call"),
-      this);
-  Finder->addMatcher(
-      cxxMethodDecl(isOverride(), isDefinition()).bind("override"), this);
+  // Function bodies are walked here instead of matching every call: only
+  // the project's own bodies are read, and no parent map of the whole TU
+  // (toolkit headers included) is ever built.
+  Finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
+  Finder->addMatcher(varDecl(hasGlobalStorage(), isDefinition()).bind("global"),
+                     this);
 }
 
 namespace {
-/// The variable initialised with the thread object `E` creates, through
-/// `new`, casts and temporaries: `seed::Thread t(f)`, `auto *t = new ...`.
-const VarDecl *variableHolding(ASTContext &Ctx, const Expr *E) {
-  DynTypedNode Node = DynTypedNode::create(*E);
-  for (int Up = 0; Up < 6; ++Up) {
-    DynTypedNodeList Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    Node = Parents[0];
-    if (const auto *VD = Node.get<VarDecl>())
-      return VD;
-    const Expr *P = Node.get<Expr>();
-    if (!P || !isa<CXXNewExpr, ImplicitCastExpr, ExprWithCleanups,
-                   MaterializeTemporaryExpr, CXXBindTemporaryExpr,
-                   CXXConstructExpr, CXXFunctionalCastExpr>(P))
-      return nullptr;
-  }
-  return nullptr;
-}
-
 /// The variable a thread object expression names, if any.
 const VarDecl *namedVar(const Expr *E) {
   E = E->IgnoreParenImpCasts();
@@ -66,30 +42,43 @@ const VarDecl *namedVar(const Expr *E) {
     return dyn_cast<VarDecl>(DRE->getDecl());
   return nullptr;
 }
+
+/// Nodes between a variable and the thread object it is initialised with:
+/// `seed::Thread t(f)`, `auto *t = new seed::Thread(f)`, temporaries.
+bool passesHolder(const Stmt *S) {
+  return isa<CXXNewExpr, ImplicitCastExpr, ExprWithCleanups,
+             MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+             CXXFunctionalCastExpr, ParenExpr>(S);
+}
 } // namespace
 
-void UiCallInThreadCheck::check(const MatchFinder::MatchResult &Result) {
-  beginTranslationUnit(*Result.SourceManager);
-  Ctx = Result.Context;
-
-  if (const auto *MD = Result.Nodes.getNodeAs<CXXMethodDecl>("override")) {
-    // Toolkit headers override run() too; only user code is of interest.
-    if (Library->contains(MD->getLocation()))
-      return;
-    if (std::optional<std::string> Base = Index->workerOverride(MD))
-      Spawns.push_back({nullptr, nullptr, MD, *Base});
+void UiCallInThreadCheck::visit(const Stmt *S, const VarDecl *Holder,
+                                unsigned Depth) {
+  if (!S || Depth > 2048)
+    return;
+  if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        visit(VD->getInit(), VD, Depth + 1);
     return;
   }
+  if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+    for (const Expr *Init : L->capture_inits())
+      visit(Init, nullptr, Depth + 1);
+    visit(L->getBody(), nullptr, Depth + 1);
+    return;
+  }
+  if (isa<CallExpr, CXXConstructExpr>(S))
+    if (const FunctionDecl *Callee = directCallee(cast<Expr>(S)))
+      visitCall(cast<Expr>(S), Callee, Holder);
+  for (const Stmt *Child : S->children())
+    visit(Child, passesHolder(S) ? Holder : nullptr, Depth + 1);
+}
 
-  const auto *Call = Result.Nodes.getNodeAs<Expr>("call");
-  assert(Call && "matcher binds 'call'");
-  const FunctionDecl *Callee = directCallee(Call);
-  if (!Callee)
-    return;
-  if (Library->contains(Call->getBeginLoc()))
-    return;
+void UiCallInThreadCheck::visitCall(const Expr *Call,
+                                    const FunctionDecl *Callee,
+                                    const VarDecl *Holder) {
   llvm::SmallVector<const Expr *, 8> Args = callArguments(Call);
-
   if (const rules::ContextAttachRule *Attach = Index->contextAttach(Callee)) {
     if (Attach->ThreadArg < Args.size()) {
       const Expr *Thread = Args[Attach->ThreadArg]->IgnoreParenImpCasts();
@@ -103,23 +92,52 @@ void UiCallInThreadCheck::check(const MatchFinder::MatchResult &Result) {
     }
     return;
   }
-
   const rules::SpawnerRule *Rule = Index->spawner(Callee);
-  if (!Rule)
+  if (!Rule || !SeenSpawns.insert(Call).second)
     return;
-  WorkerAnalysis Analysis(*Result.Context, *Index, *Library, MaxDepth);
+  WorkerAnalysis Analysis(*Ctx, *Index, *Library, MaxDepth);
   // std::async(std::launch::deferred, f) runs f on the caller's thread.
   if (Analysis.argumentNames(Args, Rule->UnlessArg))
     return;
   int Arg = Analysis.callableArg(Args, Rule->CallableArg);
   if (Arg < 0)
     return;
-  Spawns.push_back({Call, Args[Arg], nullptr, ""});
+  Spawns.push_back({Call, Args[Arg], nullptr, "", Holder});
+}
+
+void UiCallInThreadCheck::check(const MatchFinder::MatchResult &Result) {
+  beginTranslationUnit(*Result.SourceManager);
+  Ctx = Result.Context;
+
+  if (const auto *VD = Result.Nodes.getNodeAs<VarDecl>("global")) {
+    if (!Library->contains(VD->getLocation()))
+      visit(VD->getInit(), VD, 0);
+    return;
+  }
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+  assert(FD && "matcher binds 'fn'");
+  // Toolkit headers define and override functions too; only user code is
+  // of interest.
+  if (Library->contains(FD->getLocation()))
+    return;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+    if (MD->size_overridden_methods())
+      if (std::optional<std::string> Base = Index->workerOverride(MD))
+        Spawns.push_back({nullptr, nullptr, MD, *Base, nullptr});
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits()) {
+      const Expr *E = Init->getInit();
+      if (const auto *Default = dyn_cast_or_null<CXXDefaultInitExpr>(E))
+        E = Default->getExpr();
+      visit(E, nullptr, 0);
+    }
+  visit(FD->getBody(), nullptr, 0);
 }
 
 void UiCallInThreadCheck::onEndOfTranslationUnit() {
   if (!Index || Spawns.empty()) {
     Spawns.clear();
+    SeenSpawns.clear();
     ContextVars.clear();
     ContextClasses.clear();
     endTranslationUnit();
@@ -154,9 +172,8 @@ void UiCallInThreadCheck::onEndOfTranslationUnit() {
         continue;
       Entries.push_back({S.Override, "'" + describeFunction(S.Override) + "'"});
     } else {
-      if (const VarDecl *VD = variableHolding(*Ctx, S.Call))
-        if (ContextVars.count(VD))
-          continue;
+      if (S.Holder && ContextVars.count(S.Holder))
+        continue;
       Analysis.resolveCallable(S.Callable, Entries);
     }
 
@@ -199,6 +216,7 @@ void UiCallInThreadCheck::onEndOfTranslationUnit() {
     }
   }
   Spawns.clear();
+  SeenSpawns.clear();
   ContextVars.clear();
   ContextClasses.clear();
   endTranslationUnit();

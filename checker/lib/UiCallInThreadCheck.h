@@ -34,11 +34,20 @@ private:
     const clang::Expr *Callable = nullptr;  ///< the argument it runs
     const clang::CXXMethodDecl *Override = nullptr;
     std::string OverriddenName;             ///< e.g. 'QThread::run'
+    const clang::VarDecl *Holder = nullptr; ///< the variable owning the thread
   };
+
+  /// Finds spawns and context attaches in a body; `Holder` is the variable
+  /// the expression initialises, passed down through new/casts/temporaries.
+  void visit(const clang::Stmt *S, const clang::VarDecl *Holder,
+             unsigned Depth);
+  void visitCall(const clang::Expr *Call, const clang::FunctionDecl *Callee,
+                 const clang::VarDecl *Holder);
 
   const unsigned MaxDepth;
   clang::ASTContext *Ctx = nullptr;
   std::vector<Spawn> Spawns;
+  llvm::SmallPtrSet<const clang::Expr *, 16> SeenSpawns;
   /// Variables and classes of thread objects that get the run's context.
   llvm::SmallPtrSet<const clang::VarDecl *, 4> ContextVars;
   llvm::SmallPtrSet<const clang::CXXRecordDecl *, 4> ContextClasses;

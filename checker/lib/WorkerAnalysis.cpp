@@ -288,7 +288,15 @@ void WorkerAnalysis::walkCall(const Expr *Call, const FunctionDecl *Callee,
 
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
   if (!Guarded && !(MD && Rules.isSignal(MD))) {
-    if (std::optional<UiApi> Api = Rules.uiApi(Callee)) {
+    std::optional<UiApi> Api = Rules.uiApi(Callee);
+    // A method the project wrote on its own UI subclass, with its body in
+    // sight, is read rather than presumed: its real UI calls are reported
+    // with the path, and a plain accessor stays quiet.
+    if (Api && Api->FromClassRule && MD && !isa<CXXConstructorDecl>(MD))
+      if (const FunctionDecl *Def = MD->getDefinition())
+        if (Def->hasBody() && !Library.contains(Def->getLocation()))
+          Api.reset();
+    if (Api) {
       SourceLocation Loc = Call->getExprLoc();
       if (const auto *CC = dyn_cast<CXXConstructExpr>(Call))
         Loc = CC->getBeginLoc();
