@@ -96,10 +96,18 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
             ? "its threads outlive the object"
             : "destroying a running one: " + T.Rule->OnDestroy;
     diag(F->getLocation(),
-         "member '%0' holds a '%1' that '%2' never stops; %3; call '%4' on "
-         "it in '~%2'")
+         "member '%0' holds a '%1' that '~%2' does not stop; %3; call '%4' "
+         "on it in '~%2'")
         << F->getName() << T.Name << RD->getName() << Consequence
         << shutdownName(*T.Rule);
+    // Stopping it elsewhere (a close handler) does not cover destruction.
+    for (const CXXMethodDecl *M : RD->methods())
+      if (M != Dtor && LC.stopsField(M, F, *T.Rule)) {
+        diag(M->getLocation(),
+             "'%0' stops it, but '~%1' does not call it", DiagnosticIDs::Note)
+            << M->getName() << RD->getName();
+        break;
+      }
     return;
   }
 
