@@ -159,14 +159,22 @@ def main():
               "error:" in p.stderr and "funtions" in p.stderr,
               "a bad rule pack stops uisan-run with the loader's message", p)
 
-        packs = sorted(glob.glob(os.path.join(a.rules_dir, "*.json")))
-        if packs:
-            p = run([ur, "--rules", packs[0], "--options", "verbosity=1", "--", "sh", "-c",
-                     'echo "packs=$UISAN_RULE_PACKS"'])
-            check(p.returncode == 0 and ("packs=" + packs[0]) in p.stdout and "rule packs" in p.stderr,
-                  "a valid rule pack is forwarded to libuisan", p)
-        else:
-            print("skip - no shipped rule packs to forward")
+        # A user's own pack: a shipped one under its own name would collide
+        # with the built-in copy (pack names are unique).
+        own = os.path.join(tmp, "inhouse.json")
+        with open(own, "w") as f:
+            f.write('{"format": 1, "name": "inhouse", "description": "an in-house toolkit",'
+                    ' "ui": {"functions": ["acme::*"]}}\n')
+        p = run([ur, "--rules", own, "--options", "verbosity=1", "--", "sh", "-c",
+                 'echo "packs=$UISAN_RULE_PACKS"'])
+        check(p.returncode == 0 and ("packs=" + own) in p.stdout and "rule packs" in p.stderr,
+              "a valid rule pack is forwarded to libuisan", p)
+        shipped = sorted(glob.glob(os.path.join(a.rules_dir, "*.json")))
+        if shipped:
+            p = run([ur, "--rules", shipped[0], "--", "sh", "-c", "echo app ran"])
+            check(p.returncode == 2 and "app ran" not in p.stdout and
+                  "is already loaded from <builtin>/" in p.stderr,
+                  "a second pack with a shipped pack's name is refused", p)
 
     if failures:
         print("%d check(s) failed" % len(failures))
