@@ -101,7 +101,6 @@ ExecutorType Lifecycle::classify(QualType T) {
       T = T->getPointeeType();
       continue;
     }
-    const auto *Spec = T->getAs<TemplateSpecializationType>();
     const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
     const auto *CTS = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
     std::string Name = CTS ? ruleName(CTS) : "";
@@ -123,7 +122,6 @@ ExecutorType Lifecycle::classify(QualType T) {
         continue;
       }
     }
-    (void)Spec;
     break;
   }
   // Match the record (and its bases), or a C typedef's name.
@@ -165,6 +163,17 @@ const Stmt *Lifecycle::findStart(const Stmt *S, const Handle &H) {
     if (const Stmt *Found = findStart(Child, H))
       return Found;
   return nullptr;
+}
+
+bool Lifecycle::stopsWithin(const Stmt *S, const Handle &H) {
+  if (!S)
+    return false;
+  if (isStop(S, H))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (stopsWithin(Child, H))
+      return true;
+  return false;
 }
 
 bool Lifecycle::isStop(const Stmt *S, const Handle &H) {
@@ -457,17 +466,7 @@ bool Lifecycle::stopsField(const FunctionDecl *FD, const FieldDecl *F,
           Handle H;
           H.Var = RF->getLoopVariable();
           H.Type.Rule = &Rule;
-          std::function<bool(const Stmt *)> Stops = [&](const Stmt *X) {
-            if (!X)
-              return false;
-            if (isStop(X, H))
-              return true;
-            for (const Stmt *C : X->children())
-              if (Stops(C))
-                return true;
-            return false;
-          };
-          if (Stops(RF->getBody())) {
+          if (stopsWithin(RF->getBody(), H)) {
             Found = true;
             return;
           }
@@ -510,17 +509,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
               if (mentions(RF->getRangeInit(), Handles[I].Var)) {
                 Handle Elem = Handles[I];
                 Elem.Var = RF->getLoopVariable();
-                std::function<bool(const Stmt *)> Stops = [&](const Stmt *X) {
-                  if (!X)
-                    return false;
-                  if (isStop(X, Elem))
-                    return true;
-                  for (const Stmt *C : X->children())
-                    if (Stops(C))
-                      return true;
-                  return false;
-                };
-                if (Stops(RF->getBody()))
+                if (stopsWithin(RF->getBody(), Elem))
                   StopLoops[I].insert(S);
               }
             Loop = S;
@@ -563,6 +552,102 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
       Events.push_back({H, K, Loc, std::move(Detail)});
   };
 
+  // An event on handle H at S (stop, daemon, guard, escape): updates
+  // State and returns true, or returns false when S is none of them.
+  auto applyEvent = [&](const Stmt *S, size_t H,
+                        std::vector<unsigned> &State) -> bool {
+    const Handle &HD = Handles[H];
+    const rules::ExecutorRule &R = *HD.Type.Rule;
+    if (isStop(S, HD)) {
+      State[H] = Stopped;
+      return true;
+    }
+    // Daemon: t.detach(), or a C API's g_thread_unref(t).
+    if (const auto *Call = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = Call->getDirectCallee()) {
+        const auto &[Simple, Qualified] = calleeNames(Callee);
+        bool OnIt = false;
+        if (const Expr *Obj = memberObject(S))
+          OnIt = mentions(Obj, HD.Var);
+        else
+          for (const Expr *A : Call->arguments())
+            OnIt |= mentions(A, HD.Var);
+        if (OnIt && nameIn(Simple, Qualified, R.Daemon)) {
+          State[H] = Daemon;
+          Event(H, HandleEvent::Detached, S->getBeginLoc(), Simple);
+          return true;
+        }
+      }
+    // A guard object whose destructor will stop it (an RAII joiner).
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      if (const auto *Guard = dyn_cast_or_null<VarDecl>(
+              DS->isSingleDecl() ? DS->getSingleDecl() : nullptr))
+        if (Guard != HD.Var && mentions(Guard->getInit(), HD.Var))
+          if (const CXXRecordDecl *RD =
+                  Guard->getType()->getAsCXXRecordDecl())
+            if (RD->hasDefinition() && RD->getDestructor() &&
+                RD->getDestructor()->isUserProvided()) {
+              State[H] = Escaped;
+              Event(H, HandleEvent::Escaped, S->getBeginLoc(),
+                    "guarded by '" + Guard->getName().str() + "'");
+              return true;
+            }
+    // Escapes: returned, moved away, stored beyond the function.
+    if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
+      if (mentions(Ret->getRetValue(), HD.Var)) {
+        State[H] = Escaped;
+        Event(H, HandleEvent::Escaped, S->getBeginLoc(), "returned");
+        return true;
+      }
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      std::string Name = Callee ? ruleName(Callee) : "";
+      bool Moved = (Name == "std::move" || Name == "std::forward") &&
+                   Call->getNumArgs() == 1 &&
+                   mentions(Call->getArg(0), HD.Var);
+      // Handing the handle itself to the project's own code may give
+      // it a new owner; toolkit and library APIs only use it.
+      bool PassedOn = false;
+      if (!Moved && Callee && !memberObject(S) &&
+          !Library.contains(Callee->getLocation()))
+        for (const Expr *A : Call->arguments()) {
+          const auto *DRE = dyn_cast<DeclRefExpr>(strip(A));
+          if (DRE && DRE->getDecl() == HD.Var)
+            PassedOn = true;
+        }
+      if (Moved || PassedOn) {
+        State[H] = Escaped;
+        Event(H, HandleEvent::Escaped, S->getBeginLoc(),
+              Moved ? (movedIntoMember(Call) ? "stored" : "moved")
+                    : "passed to '" + Name + "'");
+        return true;
+      }
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(S))
+      if (BO->isAssignmentOp() && mentions(BO->getRHS(), HD.Var)) {
+        const Expr *L = strip(BO->getLHS());
+        bool Outside = isa<MemberExpr>(L);
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+            Outside = !VD->hasLocalStorage();
+        if (Outside) {
+          State[H] = Escaped;
+          Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
+          return true;
+        }
+      }
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S))
+      if (OC->isAssignmentOp() && OC->getNumArgs() == 2 &&
+          mentions(OC->getArg(1), HD.Var) &&
+          isa<MemberExpr>(strip(OC->getArg(0)))) {
+        State[H] = Escaped;
+        Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
+        return true;
+      }
+    return false;
+  };
+
   auto Transfer = [&](const CFGBlock &B, std::vector<unsigned> State) {
     const Stmt *LastReturn = nullptr;
     for (const CFGElement &E : B) {
@@ -598,9 +683,18 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
       // events below only concern a handle whose variable appears.
       llvm::SmallPtrSet<const VarDecl *, 8> Refs;
       collectVars(S, Refs);
+      // Whether the statement can leave the scope, the same for every
+      // handle: a throw or a call that may throw, outside a try block.
+      std::string ExceptionExit;
+      if (isa<CXXThrowExpr>(S) && !insideTry(S))
+        ExceptionExit = "throws here";
+      else if (const auto *Call = dyn_cast<CallExpr>(S))
+        if (const FunctionDecl *Callee = Call->getDirectCallee())
+          if (mayThrow(Callee) && !insideTry(S))
+            ExceptionExit = "an exception from '" + ruleName(Callee) +
+                            "' can leave the scope here";
       for (size_t H = 0; H < Handles.size(); ++H) {
         const Handle &HD = Handles[H];
-        const rules::ExecutorRule &R = *HD.Type.Rule;
         // Start.
         if (HD.Start ? S == HD.Start
                      : (isa<DeclStmt>(S) &&
@@ -611,121 +705,13 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
         }
         if (!(State[H] & Running))
           continue;
-        if (!Refs.count(HD.Var)) {
-          // Not about this handle: only a way out of the scope matters.
-          if (isa<CXXThrowExpr>(S) && !insideTry(S))
-            Leak(H, S->getBeginLoc(), "throws here");
-          else if (const auto *Call = dyn_cast<CallExpr>(S)) {
-            if (const FunctionDecl *Callee = Call->getDirectCallee())
-              if (mayThrow(Callee) && !insideTry(S))
-                Leak(H, S->getBeginLoc(),
-                     "an exception from '" + ruleName(Callee) +
-                         "' can leave the scope here");
-          } else if (isa<ReturnStmt>(S) && NoDtor[H]) {
-            Leak(H, S->getBeginLoc(), "returns here");
-          }
+        // Events only concern a handle the statement names.
+        if (Refs.count(HD.Var) && applyEvent(S, H, State))
           continue;
-        }
-        if (isStop(S, HD)) {
-          State[H] = Stopped;
-          continue;
-        }
-        // Daemon: t.detach(), or a C API's g_thread_unref(t).
-        if (const auto *Call = dyn_cast<CallExpr>(S))
-          if (const FunctionDecl *Callee = Call->getDirectCallee()) {
-            const auto &[Simple, Qualified] = calleeNames(Callee);
-            bool OnIt = false;
-            if (const Expr *Obj = memberObject(S))
-              OnIt = mentions(Obj, HD.Var);
-            else
-              for (const Expr *A : Call->arguments())
-                OnIt |= mentions(A, HD.Var);
-            if (OnIt && nameIn(Simple, Qualified, R.Daemon)) {
-              State[H] = Daemon;
-              Event(H, HandleEvent::Detached, S->getBeginLoc(), Simple);
-              continue;
-            }
-          }
-        // A guard object whose destructor will stop it (an RAII joiner).
-        if (const auto *DS = dyn_cast<DeclStmt>(S))
-          if (const auto *Guard = dyn_cast_or_null<VarDecl>(
-                  DS->isSingleDecl() ? DS->getSingleDecl() : nullptr))
-            if (Guard != HD.Var && mentions(Guard->getInit(), HD.Var))
-              if (const CXXRecordDecl *RD =
-                      Guard->getType()->getAsCXXRecordDecl())
-                if (RD->hasDefinition() && RD->getDestructor() &&
-                    RD->getDestructor()->isUserProvided()) {
-                  State[H] = Escaped;
-                  Event(H, HandleEvent::Escaped, S->getBeginLoc(),
-                        "guarded by '" + Guard->getName().str() + "'");
-                  continue;
-                }
-        // Escapes: returned, moved away, stored beyond the function.
-        if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
-          if (mentions(Ret->getRetValue(), HD.Var)) {
-            State[H] = Escaped;
-            Event(H, HandleEvent::Escaped, S->getBeginLoc(), "returned");
-            continue;
-          }
-        }
-        if (const auto *Call = dyn_cast<CallExpr>(S)) {
-          const FunctionDecl *Callee = Call->getDirectCallee();
-          std::string Name = Callee ? ruleName(Callee) : "";
-          bool Moved = (Name == "std::move" || Name == "std::forward") &&
-                       Call->getNumArgs() == 1 &&
-                       mentions(Call->getArg(0), HD.Var);
-          // Handing the handle itself to the project's own code may give
-          // it a new owner; toolkit and library APIs only use it.
-          bool PassedOn = false;
-          if (!Moved && Callee && !memberObject(S) &&
-              !Library.contains(Callee->getLocation()))
-            for (const Expr *A : Call->arguments()) {
-              const auto *DRE = dyn_cast<DeclRefExpr>(strip(A));
-              if (DRE && DRE->getDecl() == HD.Var)
-                PassedOn = true;
-            }
-          if (Moved || PassedOn) {
-            State[H] = Escaped;
-            Event(H, HandleEvent::Escaped, S->getBeginLoc(),
-                  Moved ? (movedIntoMember(Call) ? "stored" : "moved")
-                        : "passed to '" + Name + "'");
-            continue;
-          }
-        }
-        if (const auto *BO = dyn_cast<BinaryOperator>(S))
-          if (BO->isAssignmentOp() && mentions(BO->getRHS(), HD.Var)) {
-            const Expr *L = strip(BO->getLHS());
-            bool Outside = isa<MemberExpr>(L);
-            if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
-              if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-                Outside = !VD->hasLocalStorage();
-            if (Outside) {
-              State[H] = Escaped;
-              Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
-              continue;
-            }
-          }
-        if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S))
-          if (OC->isAssignmentOp() && OC->getNumArgs() == 2 &&
-              mentions(OC->getArg(1), HD.Var) &&
-              isa<MemberExpr>(strip(OC->getArg(0)))) {
-            State[H] = Escaped;
-            Event(H, HandleEvent::Escaped, S->getBeginLoc(), "stored");
-            continue;
-          }
-        // Exits by exception.
-        if (isa<CXXThrowExpr>(S) && !insideTry(S)) {
-          Leak(H, S->getBeginLoc(), "throws here");
-          continue;
-        }
-        if (const auto *Call = dyn_cast<CallExpr>(S))
-          if (const FunctionDecl *Callee = Call->getDirectCallee())
-            if (mayThrow(Callee) && !insideTry(S))
-              Leak(H, S->getBeginLoc(),
-                   "an exception from '" + ruleName(Callee) +
-                       "' can leave the scope here");
+        if (!ExceptionExit.empty())
+          Leak(H, S->getBeginLoc(), ExceptionExit);
         // A raw pointer has no destructor: a return is where it is lost.
-        if (isa<ReturnStmt>(S) && NoDtor[H])
+        else if (isa<ReturnStmt>(S) && NoDtor[H])
           Leak(H, S->getBeginLoc(), "returns here");
       }
     }

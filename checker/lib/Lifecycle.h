@@ -78,6 +78,8 @@ public:
   /// True when `Call` stops (joins, shuts down) the object `Var` names,
   /// directly or through an element of it.
   bool isStop(const clang::Stmt *S, const Handle &H);
+  /// True when some statement inside `S` stops `H` (isStop anywhere).
+  bool stopsWithin(const clang::Stmt *S, const Handle &H);
   /// The first call in `Body` that starts `Var` per the rule, or null.
   const clang::Stmt *findStart(const clang::Stmt *Body, const Handle &H);
   /// True when `Body` (of `FD` or its callees in the same class) stops

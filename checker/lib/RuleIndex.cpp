@@ -15,6 +15,16 @@ using namespace clang;
 
 namespace uisan::tidy {
 
+std::vector<std::string> splitOptionList(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  Value.split(Parts, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Items;
+  for (llvm::StringRef P : Parts)
+    if (!P.trim().empty())
+      Items.push_back(P.trim().str());
+  return Items;
+}
+
 std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks) {
   static std::mutex Lock;
   static llvm::StringMap<std::shared_ptr<const RuleDB>> Loaded;
@@ -23,12 +33,7 @@ std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks) {
   if (Slot)
     return Slot;
   auto DB = std::make_shared<RuleDB>();
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  ExtraPacks.split(Parts, ';', -1, /*KeepEmpty=*/false);
-  std::vector<std::string> Paths;
-  for (llvm::StringRef Path : Parts)
-    Paths.push_back(Path.trim().str());
-  DB->Packs = rules::loadAllPacks(Paths, DB->Problems);
+  DB->Packs = rules::loadAllPacks(splitOptionList(ExtraPacks), DB->Problems);
   Slot = DB;
   return Slot;
 }

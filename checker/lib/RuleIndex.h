@@ -22,6 +22,10 @@ struct RuleDB {
   std::vector<rules::Problem> Problems;
 };
 
+/// Splits a ';'-separated option value (RulePacks, LibraryPrefixes) into
+/// trimmed, non-empty items.
+std::vector<std::string> splitOptionList(llvm::StringRef Value);
+
 /// Returns the rule database for the given extra pack files (';'-separated),
 /// loading it on first use. Thread-safe.
 std::shared_ptr<const RuleDB> getRuleDB(llvm::StringRef ExtraPacks);

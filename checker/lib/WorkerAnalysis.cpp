@@ -62,6 +62,14 @@ void WorkerAnalysis::resolveCallable(const Expr *E,
     Out.push_back({Def, std::move(Description)});
   };
 
+  // A function object: each of its call operators.
+  auto AddCallOperators = [&](const CXXRecordDecl *RD) {
+    if (RD && RD->hasDefinition() && !RD->isLambda())
+      for (const CXXMethodDecl *MD : RD->methods())
+        if (MD->getOverloadedOperator() == OO_Call)
+          AddBody(MD, "'" + describeFunction(MD) + "'");
+  };
+
   if (const auto *L = dyn_cast<LambdaExpr>(E)) {
     if (L->isGenericLambda()) {
       if (const FunctionTemplateDecl *T = L->getDependentCallOperator())
@@ -83,11 +91,7 @@ void WorkerAnalysis::resolveCallable(const Expr *E,
       if (Out.size() != Before)
         return;
       // A functor object declared as a variable.
-      if (const CXXRecordDecl *RD = VD->getType()->getAsCXXRecordDecl())
-        if (RD->hasDefinition() && !RD->isLambda())
-          for (const CXXMethodDecl *MD : RD->methods())
-            if (MD->getOverloadedOperator() == OO_Call)
-              AddBody(MD, "'" + describeFunction(MD) + "'");
+      AddCallOperators(VD->getType()->getAsCXXRecordDecl());
     }
     return;
   }
@@ -116,10 +120,7 @@ void WorkerAnalysis::resolveCallable(const Expr *E,
   } else if (const auto *IL = dyn_cast<InitListExpr>(E)) {
     Record = IL->getType()->getAsCXXRecordDecl();
   }
-  if (Record && Record->hasDefinition() && !Record->isLambda())
-    for (const CXXMethodDecl *MD : Record->methods())
-      if (MD->getOverloadedOperator() == OO_Call)
-        AddBody(MD, "'" + describeFunction(MD) + "'");
+  AddCallOperators(Record);
 }
 
 int WorkerAnalysis::callableArg(llvm::ArrayRef<const Expr *> Args,

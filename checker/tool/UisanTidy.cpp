@@ -354,10 +354,8 @@ int uisanTidyMain(int Argc, const char **Argv) {
       // Packs named in the configuration join --rules, so they are
       // validated and listed like the others.
       if (Key == "RulePacks" || Key.ends_with(".RulePacks")) {
-        llvm::SmallVector<llvm::StringRef, 4> Paths;
-        llvm::StringRef(KV.getValue().Value).split(Paths, ';', -1, false);
-        for (llvm::StringRef P : Paths)
-          C.RulePacks.push_back(P.trim().str());
+        for (std::string &P : splitOptionList(KV.getValue().Value))
+          C.RulePacks.push_back(std::move(P));
         continue;
       }
       C.CheckOptions.push_back({Key.str(), KV.getValue().Value});
