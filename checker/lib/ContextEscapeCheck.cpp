@@ -81,14 +81,8 @@ void ContextEscapeCheck::checkAttach(
 
   // The variable that owns the thread: the thread itself, the pointer to
   // it, or the container a range-for takes it from.
-  const Expr *Arg = Call->getArg(Attach->ThreadArg)->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(Arg))
-    Arg = UO->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Arg))
-    if (OC->getNumArgs() > 0)
-      Arg = OC->getArg(0)->IgnoreParenImpCasts();
-  const auto *DRE = dyn_cast<DeclRefExpr>(Arg);
-  const VarDecl *Var = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  const Expr *Arg = Call->getArg(Attach->ThreadArg);
+  const VarDecl *Var = threadVariable(Arg);
   // A parameter's thread belongs to the caller, which is checked there.
   if (!Var || isa<ParmVarDecl>(Var))
     return;

@@ -43,16 +43,9 @@ bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
   if (const auto *Call = dyn_cast<CallExpr>(Body))
     if (const FunctionDecl *Callee = Call->getDirectCallee())
       if (const rules::ContextAttachRule *R = Index.contextAttach(Callee))
-        if (R->ThreadArg < Call->getNumArgs()) {
-          const Expr *A = Call->getArg(R->ThreadArg)->IgnoreParenImpCasts();
-          if (const auto *UO = dyn_cast<UnaryOperator>(A))
-            A = UO->getSubExpr()->IgnoreParenImpCasts();
-          if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(A))
-            A = OC->getArg(0)->IgnoreParenImpCasts();
-          if (const auto *DRE = dyn_cast<DeclRefExpr>(A))
-            if (DRE->getDecl() == Var)
-              return true;
-        }
+        if (R->ThreadArg < Call->getNumArgs() &&
+            threadVariable(Call->getArg(R->ThreadArg)) == Var)
+          return true;
   for (const Stmt *C : Body->children())
     if (hasContext(Index, C, Var))
       return true;

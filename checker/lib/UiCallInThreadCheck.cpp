@@ -33,19 +33,12 @@ void UiCallInThreadCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 namespace {
-/// The variable a thread object expression names, if any.
-const VarDecl *namedVar(const Expr *E) {
-  E = E->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(E))
-    E = UO->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    return dyn_cast<VarDecl>(DRE->getDecl());
-  return nullptr;
-}
-
 /// Nodes between a variable and the thread object it is initialised with:
-/// `seed::Thread t(f)`, `auto *t = new seed::Thread(f)`, temporaries.
+/// `seed::Thread t(f)`, `auto *t = new seed::Thread(f)`, temporaries, and
+/// an owning wrapper around it (`std::unique_ptr<T> t(new T(f))`).
 bool passesHolder(const Stmt *S) {
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(S))
+    return CE->getNumArgs() == 1;
   return isa<CXXNewExpr, ImplicitCastExpr, ExprWithCleanups,
              MaterializeTemporaryExpr, CXXBindTemporaryExpr,
              CXXFunctionalCastExpr, ParenExpr>(S);
@@ -82,7 +75,7 @@ void UiCallInThreadCheck::visitCall(const Expr *Call,
   if (const rules::ContextAttachRule *Attach = Index->contextAttach(Callee)) {
     if (Attach->ThreadArg < Args.size()) {
       const Expr *Thread = Args[Attach->ThreadArg]->IgnoreParenImpCasts();
-      if (const VarDecl *VD = namedVar(Thread))
+      if (const VarDecl *VD = threadVariable(Thread))
         ContextVars.insert(VD);
       QualType T = Thread->getType();
       if (T->isPointerType())

@@ -40,12 +40,7 @@ void UisanCheck::beginTranslationUnit(const SourceManager &SM) {
   if (Index)
     return;
   Index = std::make_unique<RuleIndex>(DB);
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  llvm::StringRef(LibraryPrefixes).split(Parts, ';', -1, false);
-  std::vector<std::string> Prefixes;
-  for (llvm::StringRef P : Parts)
-    Prefixes.push_back(P.trim().str());
-  Library = std::make_unique<LibraryCode>(SM, std::move(Prefixes));
+  Library = std::make_unique<LibraryCode>(SM, splitOptionList(LibraryPrefixes));
 }
 
 void UisanCheck::endTranslationUnit() {
@@ -67,6 +62,18 @@ llvm::SmallVector<const Expr *, 8> callArguments(const Expr *Call) {
     Args.append(CC->arg_begin(), CC->arg_end());
   }
   return Args;
+}
+
+const VarDecl *threadVariable(const Expr *ThreadArg) {
+  const Expr *E = ThreadArg->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    E = UO->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+    if (OC->getNumArgs() > 0)
+      E = OC->getArg(0)->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return dyn_cast<VarDecl>(DRE->getDecl());
+  return nullptr;
 }
 
 const FunctionDecl *directCallee(const Expr *Call) {

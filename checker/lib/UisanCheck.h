@@ -35,6 +35,10 @@ protected:
 /// call's object is not one of them).
 llvm::SmallVector<const clang::Expr *, 8> callArguments(const clang::Expr *Call);
 
+/// The variable a thread argument names: `t`, `*t`, `*ptr` through a smart
+/// pointer's operator*, `&t`. Null for anything else.
+const clang::VarDecl *threadVariable(const clang::Expr *ThreadArg);
+
 /// The function a call or construction invokes, if known statically.
 const clang::FunctionDecl *directCallee(const clang::Expr *Call);
 
