@@ -88,3 +88,8 @@ UISAN_EXPORT void __uisan_executor_shutdown(uisan_executor_t executor) {
 UISAN_EXPORT void __uisan_declare_framework(const void *address_in_module) {
   declareFrameworkModule(address_in_module);
 }
+
+// The hand-over point of uisan-run's audit module (uisan_audit_abi.h): the
+// module binds libuisan's own call to this symbol to its definition. This
+// one runs when no audit module is loaded.
+UISAN_EXPORT uisan::AuditShared *__uisan_audit_attach(void *, uint64_t) { return nullptr; }

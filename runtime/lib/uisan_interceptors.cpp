@@ -12,6 +12,10 @@
 
 using namespace uisan;
 
+namespace uisan {
+void attachToolkitChecks(); // uisan_toolkit_thunk.cpp
+}
+
 namespace {
 
 using CreateFn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -59,6 +63,7 @@ __attribute__((constructor(101))) void uisanConstructor() {
   resolve(real_detach, "pthread_detach");
   resolve(real_setname, "pthread_setname_np");
   runtimeInit();
+  attachToolkitChecks();
 }
 
 } // namespace

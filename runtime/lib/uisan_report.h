@@ -61,7 +61,7 @@ enum class LeakWhen { RunEnd, Exit };
 struct Report {
   ReportKind kind;
   int pid;
-  char what[128]; // UI call name, or executor kind
+  char what[256]; // UI call name, or executor kind
   ThreadDesc thread;
   Stack stack;
   uint64_t run_id; // the run concerned, 0 if none
@@ -72,6 +72,13 @@ struct Report {
   int linger_ms;
   uint64_t executor_id;
   int count; // reports grouped into this one (>= 1)
+  // ui-call-off-thread into a toolkit (empty toolkit: the seed model's
+  // context check).
+  char toolkit[32];        // the pack's name
+  char ui_thread_name[32]; // "GUI thread"
+  char remedy[160];        // the pack's remedy
+  uint64_t ui_thread_uid;  // valid when ui_thread_known
+  bool ui_thread_known;
 
   void clear();
   /// The frame SUMMARY points at: the first user frame of `stack`, else its

@@ -115,10 +115,21 @@ void printReportText(const Report &r, const PrintOptions &o, Out &out) {
   out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid).str(")\n");
   switch (r.kind) {
   case ReportKind::UiCallOffThread:
-    out.str("  UI call '").str(r.what).str("' from thread ");
-    threadName(r.thread, out);
-    out.str(", which holds no script-run context:\n");
+    if (r.toolkit[0]) {
+      out.str("  ").str(r.toolkit).str(" UI call '").str(r.what).str("' from thread ");
+      threadName(r.thread, out);
+      out.str(", not the ").str(r.ui_thread_name);
+      if (r.ui_thread_known)
+        out.str(" (T").udec(r.ui_thread_uid).str(")");
+      out.str(":\n");
+    } else {
+      out.str("  UI call '").str(r.what).str("' from thread ");
+      threadName(r.thread, out);
+      out.str(", which holds no script-run context:\n");
+    }
     stackText(r.stack, o, out);
+    if (r.remedy[0])
+      out.str("  Remedy: ").str(r.remedy).str(".\n");
     threadSection(r.thread, o, out);
     break;
   case ReportKind::StaleContext:
@@ -203,6 +214,12 @@ void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
   out.str(",\"pid\":").dec(r.pid);
   out.str(",\"count\":").dec(r.count < 1 ? 1 : r.count);
   out.str(",\"what\":").json(r.what);
+  if (r.toolkit[0]) {
+    out.str(",\"toolkit\":").json(r.toolkit);
+    if (r.ui_thread_known)
+      out.str(",\"ui_thread\":\"T").udec(r.ui_thread_uid).str("\"");
+    out.str(",\"remedy\":").json(r.remedy);
+  }
   out.str(",\"summary\":");
   if (const Frame *f = r.summaryFrame()) {
     out.str("{\"function\":").json(f->function);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,8 @@ int g_log_fd = 2;
 int g_json_fd = -1;
 std::atomic<int> g_reported;
 char g_process_name[16];
+AuditShared *g_audit;        // the audit module's state, if uisan-run loaded it
+bool g_first_ui_call;        // ui_thread=first-ui-call
 
 // Everything below is guarded by g_report_mu (taken before any other
 // runtime lock, never the other way round).
@@ -304,6 +307,11 @@ bool past(const struct timespec &deadline) {
 
 } // namespace
 
+bool validUiThreadOption(const char *value) {
+  return !std::strcmp(value, "pack") || !std::strcmp(value, "main") ||
+         !std::strcmp(value, "first-ui-call");
+}
+
 bool runtimeReady() { return g_ready.load(std::memory_order_acquire); }
 const Flags &flags() { return g_flags; }
 ThreadRegistry &registry() { return g_registry; }
@@ -339,6 +347,9 @@ void runtimeInit() {
     die(error.message, " (in __uisan_default_options)");
   if (!parseFlags(getenv("UISAN_OPTIONS"), g_flags, error))
     die(error.message, " (in UISAN_OPTIONS)");
+  if (!validUiThreadOption(g_flags.ui_thread.c_str()))
+    die("bad value '", g_flags.ui_thread.c_str(),
+        "' for ui_thread (in UISAN_OPTIONS); use pack, main or first-ui-call");
   if (g_flags.help)
     printFlagsHelp(g_flags, 2);
   if (g_flags.use_libunwind)
@@ -369,7 +380,7 @@ void runtimeInit() {
   logLine(1, "runtime ready; unwinder: ", unwinderName());
   logLine(1, "options: ", getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "(none)");
   if (const char *packs = getenv("UISAN_RULE_PACKS"))
-    logLine(1, "rule packs (validated by uisan-run; toolkit interception is not in this version): ", packs);
+    logLine(1, "extra rule packs: ", packs);
 }
 
 ThreadState *currentThread() {
@@ -425,6 +436,65 @@ void threadStarted(ThreadState *t) {
   pthread_setspecific(g_key, t);
 }
 
+namespace {
+
+/// Reports a UI call made at `st` by thread `t`: a seed-model call (no
+/// toolkit) or a call into a toolkit off its UI thread.
+void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ctx,
+                  const StackTrace &st, const AuditStub *stub, uint64_t ui_thread) {
+  uint64_t key = siteKey(kind, st);
+  pthread_mutex_lock(&g_report_mu);
+  if (siteAllows(key)) {
+    Report &r = g_report;
+    r.clear();
+    r.kind = kind;
+    r.pid = getpid();
+    r.count = 1;
+    std::strncpy(r.what, what ? what : "?", sizeof(r.what) - 1);
+    Snapshot s;
+    g_registry.lock();
+    snapshotLocked(*t, s);
+    if (stub) {
+      if (ThreadState *ui = g_registry.findRunningLocked(reinterpret_cast<pthread_t>(ui_thread))) {
+        r.ui_thread_known = true;
+        r.ui_thread_uid = ui->uid;
+      }
+    }
+    g_registry.unlock();
+    if (stub) {
+      const AuditToolkit &tk = g_audit->toolkits[stub->toolkit];
+      std::strncpy(r.toolkit, tk.name, sizeof(r.toolkit) - 1);
+      std::strncpy(r.ui_thread_name, tk.ui_thread_name, sizeof(r.ui_thread_name) - 1);
+      std::strncpy(r.remedy, tk.remedy, sizeof(r.remedy) - 1);
+    }
+    describe(s, r.thread);
+    symbolizeStack(st, r.stack);
+    if (ctx)
+      runInfo(r, ctx);
+    emit(r);
+  }
+  pthread_mutex_unlock(&g_report_mu);
+}
+
+/// The demangled signature of a C++ API ("QLabel::setText(QString const&)")
+/// when the process has a C++ runtime; else the stub's qualified name.
+void apiName(const AuditStub &stub, char *out, size_t cap) {
+  using DemangleFn = char *(*)(const char *, char *, size_t *, int *);
+  static DemangleFn demangle =
+      reinterpret_cast<DemangleFn>(dlsym(RTLD_DEFAULT, "__cxa_demangle"));
+  std::snprintf(out, cap, "%s", stub.api);
+  if (!demangle || stub.symbol[0] != '_' || stub.symbol[1] != 'Z')
+    return;
+  int status = -1;
+  if (char *d = demangle(stub.symbol, nullptr, nullptr, &status)) {
+    if (status == 0)
+      std::snprintf(out, cap, "%s", d);
+    free(d);
+  }
+}
+
+} // namespace
+
 void checkUiCall(const char *what) {
   if (!runtimeReady() || t_in_runtime)
     return;
@@ -438,27 +508,69 @@ void checkUiCall(const char *what) {
   ReportKind kind = ctx ? ReportKind::StaleContext : ReportKind::UiCallOffThread;
   StackTrace st;
   captureStack(st);
-  uint64_t key = siteKey(kind, st);
-  pthread_mutex_lock(&g_report_mu);
-  if (siteAllows(key)) {
-    Report &r = g_report;
-    r.clear();
-    r.kind = kind;
-    r.pid = getpid();
-    r.count = 1;
-    std::strncpy(r.what, what ? what : "?", sizeof(r.what) - 1);
-    Snapshot s;
-    g_registry.lock();
-    snapshotLocked(*t, s);
-    g_registry.unlock();
-    describe(s, r.thread);
-    symbolizeStack(st, r.stack);
-    if (ctx)
-      runInfo(r, ctx);
-    emit(r);
-  }
-  pthread_mutex_unlock(&g_report_mu);
+  reportUiCall(kind, t, what, ctx, st, nullptr, 0);
 }
+
+void toolkitsAttached(AuditShared *shared, bool on_main_thread) {
+  if (!shared)
+    return;
+  if (shared->abi_version != kAuditAbiVersion) {
+    logLine(0, "libuisan_audit.so does not match libuisan.so; toolkit calls are not checked");
+    return;
+  }
+  g_audit = shared;
+  uint64_t self = reinterpret_cast<uint64_t>(pthread_self());
+  if (!std::strcmp(g_flags.ui_thread.c_str(), "main") && on_main_thread)
+    for (uint32_t k = 0; k < shared->toolkit_count; ++k)
+      __atomic_store_n(&shared->ui_thread[k], self, __ATOMIC_RELEASE);
+  g_first_ui_call = !std::strcmp(g_flags.ui_thread.c_str(), "first-ui-call");
+  if (g_first_ui_call)
+    for (uint32_t k = 0; k < shared->toolkit_count; ++k)
+      __atomic_store_n(&shared->ui_thread[k], 0, __ATOMIC_RELEASE);
+  if (g_flags.verbosity >= 1) {
+    char buf[200];
+    std::snprintf(buf, sizeof(buf),
+                  "%u toolkit(s); %u toolkit librar%s loaded, %u object(s) checked, %u API(s) "
+                  "intercepted so far",
+                  shared->toolkit_count, shared->toolkit_objects,
+                  shared->toolkit_objects == 1 ? "y" : "ies", shared->objects_checked,
+                  shared->stub_count);
+    logLine(1, "toolkit checks: ", buf);
+  }
+}
+
+void toolkitCall(const AuditStub *stub) {
+  AuditShared *shared = g_audit;
+  if (!shared || t_in_runtime)
+    return;
+  uint64_t self = reinterpret_cast<uint64_t>(pthread_self());
+  uint64_t ui = __atomic_load_n(stub->ui_slot, __ATOMIC_ACQUIRE);
+  if (!ui) {
+    bool sets = (stub->flags & kStubSetsUiThread) ||
+                (g_first_ui_call && (stub->flags & kStubIsUi));
+    uint64_t expected = 0;
+    if (sets && __atomic_compare_exchange_n(stub->ui_slot, &expected, self, false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+      shared->toolkits[stub->toolkit].set_by = stub->api;
+      RuntimeScope scope;
+      logLine(1, shared->toolkits[stub->toolkit].name, " UI thread set by ", stub->api);
+    }
+    return;
+  }
+  if (ui == self || !(stub->flags & kStubIsUi) || !runtimeReady())
+    return;
+  RuntimeScope scope;
+  ThreadState *t = currentThread();
+  if (!t)
+    return;
+  StackTrace st;
+  captureStack(st);
+  char what[256];
+  apiName(*stub, what, sizeof(what));
+  reportUiCall(ReportKind::UiCallOffThread, t, what, 0, st, stub, ui);
+}
+
+const AuditShared *auditState() { return g_audit; }
 
 void endRun(uint64_t ctx) {
   if (!runtimeReady() || t_in_runtime || !ctx)

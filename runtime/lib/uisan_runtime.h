@@ -4,6 +4,7 @@
 #ifndef UISAN_RUNTIME_H
 #define UISAN_RUNTIME_H
 
+#include "uisan_audit_abi.h"
 #include "uisan_context.h"
 #include "uisan_flags.h"
 #include "uisan_thread_registry.h"
@@ -51,6 +52,17 @@ void threadStarted(ThreadState *t);
 /// The checks behind the C API.
 void checkUiCall(const char *what);
 void endRun(uint64_t ctx);
+
+/// True for a valid value of the ui_thread option.
+bool validUiThreadOption(const char *value);
+
+/// The audit module's state handed over at start-up (nullptr: uisan-run
+/// did not load it); `on_main_thread` when called on the main thread.
+void toolkitsAttached(AuditShared *shared, bool on_main_thread);
+const AuditShared *auditState();
+/// A stub's slow path: the calling thread is not the toolkit's UI thread,
+/// or none is known yet.
+void toolkitCall(const AuditStub *stub);
 
 /// Exit-time checks; returns the number of reports made by the process.
 int finalCheck();

@@ -136,6 +136,16 @@ ThreadState *ThreadRegistry::findLocked(pthread_t handle) {
   return nullptr;
 }
 
+ThreadState *ThreadRegistry::findRunningLocked(pthread_t handle) {
+  for (int i = 0; i < high_water_; ++i) {
+    ThreadState &t = slots_[i];
+    if ((t.status == ThreadStatus::Running || t.status == ThreadStatus::Starting) &&
+        pthread_equal(t.pthread, handle))
+      return &t;
+  }
+  return nullptr;
+}
+
 ThreadState *ThreadRegistry::beginJoin(pthread_t handle) {
   lock();
   ThreadState *t = findLocked(handle);

@@ -89,6 +89,8 @@ public:
   ThreadState &slot(int i) { return slots_[i]; }
   /// The live slot of `handle` (lock held), nullptr if none.
   ThreadState *findLocked(pthread_t handle);
+  /// The running thread `handle` (lock held), detached or not.
+  ThreadState *findRunningLocked(pthread_t handle);
   int liveCount() const { return live_; }
 
   /// In a fork child: only `self` survives.

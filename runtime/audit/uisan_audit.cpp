@@ -1,0 +1,368 @@
+// uisan_audit.cpp - libuisan_audit.so, the LD_AUDIT module behind uisan-run's
+// toolkit checks (see uisan_audit_abi.h for the stubs it hands out).
+//
+// The dynamic loader calls it for every object it loads (la_objopen) and
+// for every symbol binding between audited objects (la_symbind64, at
+// relocation for bind-now objects, glibc >= 2.35). Toolkit libraries, as
+// the spec names them, are audited as binding targets only, so their
+// calls among themselves are never seen; every other object of the
+// application's namespace is audited as a caller. A binding to a UI API
+// gets a stub; any other binding is returned unchanged.
+//
+// It runs in a namespace of its own, inside the loader's callbacks: no
+// allocation beyond one mapping, no C++ runtime, nothing that could
+// re-enter the loader.
+#include "uisan_audit_abi.h"
+#include "uisan_audit_elf.h"
+#include "uisan_audit_names.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <link.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace uisan;
+using namespace uisan::audit;
+
+namespace {
+
+constexpr size_t kPage = 4096;
+constexpr int kMaxObjects = 2048;
+constexpr uint32_t kCacheSize = 1u << 15; // > 2 * kAuditMaxStubs
+
+/// What the module knows of one loaded object; its address is the cookie.
+struct Object {
+  const struct link_map *map;
+  int toolkit; // -1: not a toolkit library
+  bool runtime; // libuisan.so
+  bool caller;  // its calls are checked
+  uint32_t generation;
+};
+
+/// A decision already taken for a bound address.
+struct CacheEntry {
+  uintptr_t address; // 0: empty
+  const Object *object;
+  uint32_t generation;
+  int32_t stub; // -1: not a UI API
+};
+
+Spec g_spec;
+bool g_enabled;
+AuditShared *g_shared;
+AuditStub *g_stubs;
+unsigned char *g_code; // page 0: the pass-through; stubs from page 1
+uint32_t g_code_pages; // pages of stubs generated so far
+Object g_objects[kMaxObjects];
+int g_object_count;
+CacheEntry g_cache[kCacheSize];
+RttiHierarchy g_rtti;
+char g_strings[1 << 20]; // the stubs' names (qualified and as bound)
+size_t g_strings_used;
+std::atomic_flag g_lock = ATOMIC_FLAG_INIT; // lazy binding may run on many threads
+
+struct Lock {
+  Lock() {
+    while (g_lock.test_and_set(std::memory_order_acquire))
+      sched_yield();
+  }
+  ~Lock() { g_lock.clear(std::memory_order_release); }
+};
+
+void warn(const char *a, const char *b = "") {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof(buf), "uisan: audit: %s%s\n", a, b);
+  if (n > 0 && write(2, buf, static_cast<size_t>(n) < sizeof(buf) ? n : sizeof(buf) - 1) < 0)
+    return;
+}
+
+/// The spec from uisan-run, read from the process's initial environment:
+/// the loader calls la_version before this namespace's libc is set up.
+bool readSpec(char *buf, size_t cap) {
+  int fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  static char env[1 << 18];
+  size_t n = 0;
+  for (;;) {
+    ssize_t r = read(fd, env + n, sizeof(env) - 1 - n);
+    if (r <= 0)
+      break;
+    n += static_cast<size_t>(r);
+    if (n == sizeof(env) - 1)
+      break;
+  }
+  close(fd);
+  env[n] = '\0';
+  const char key[] = "UISAN_AUDIT_SPEC=";
+  for (size_t i = 0; i < n;) {
+    const char *var = env + i;
+    size_t len = std::strlen(var);
+    if (!std::strncmp(var, key, sizeof(key) - 1)) {
+      std::snprintf(buf, cap, "%s", var + sizeof(key) - 1);
+      return true;
+    }
+    i += len + 1;
+  }
+  return false;
+}
+
+size_t roundUp(size_t n) { return (n + kPage - 1) & ~(kPage - 1); }
+
+void put32(unsigned char *&p, int32_t v) {
+  std::memcpy(p, &v, 4);
+  p += 4;
+}
+
+int32_t rel(const void *target, const unsigned char *next) {
+  return static_cast<int32_t>(reinterpret_cast<intptr_t>(target) -
+                              reinterpret_cast<intptr_t>(next));
+}
+
+unsigned char *stubCode(uint32_t i) { return g_code + kPage + i * kAuditStubCodeSize; }
+
+/// Writes the code of one stub (see uisan_audit_abi.h).
+void emitStub(uint32_t i) {
+  unsigned char *s = stubCode(i), *p = s;
+  const unsigned char tp[] = {0x64, 0x4c, 0x8b, 0x1c, 0x25, 0x10, 0, 0, 0}; // mov %fs:0x10,%r11
+  std::memcpy(p, tp, sizeof(tp));
+  p += sizeof(tp);
+  *p++ = 0x4c; *p++ = 0x8b; *p++ = 0x15; // mov ui_slot(%rip),%r10
+  put32(p, rel(&g_stubs[i].ui_slot, p + 4));
+  *p++ = 0x4d; *p++ = 0x3b; *p++ = 0x1a; // cmp (%r10),%r11
+  *p++ = 0x75; *p++ = 0x06;              // jne 1f
+  *p++ = 0xff; *p++ = 0x25;              // jmp *real(%rip)
+  put32(p, rel(&g_stubs[i].real, p + 4));
+  *p++ = 0x4c; *p++ = 0x8d; *p++ = 0x1d; // 1: lea record(%rip),%r11
+  put32(p, rel(&g_stubs[i], p + 4));
+  *p++ = 0xff; *p++ = 0x25;              // jmp *slow_path(%rip)
+  put32(p, rel(&g_shared->slow_path, p + 4));
+  while (p < s + kAuditStubCodeSize)
+    *p++ = 0xcc;
+}
+
+/// Makes sure the page holding stub `i` exists; pages are written once,
+/// before any of their stubs is handed out, and never again.
+bool ensureCode(uint32_t i) {
+  constexpr uint32_t kPerPage = kPage / kAuditStubCodeSize;
+  uint32_t page = i / kPerPage;
+  if (page < g_code_pages)
+    return true;
+  unsigned char *start = g_code + kPage + page * kPage;
+  if (mprotect(start, kPage, PROT_READ | PROT_WRITE) != 0)
+    return false;
+  for (uint32_t k = page * kPerPage; k < (page + 1) * kPerPage; ++k)
+    emitStub(k);
+  if (mprotect(start, kPage, PROT_READ | PROT_EXEC) != 0)
+    return false;
+  g_code_pages = page + 1;
+  return true;
+}
+
+bool createRegion() {
+  size_t header = roundUp(sizeof(AuditShared));
+  size_t data = roundUp(sizeof(AuditStub) * kAuditMaxStubs);
+  size_t code = kPage + roundUp(kAuditStubCodeSize * kAuditMaxStubs);
+  void *m = mmap(nullptr, header + data + code, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED)
+    return false;
+  auto *base = static_cast<unsigned char *>(m);
+  g_shared = reinterpret_cast<AuditShared *>(base);
+  g_stubs = reinterpret_cast<AuditStub *>(base + header);
+  g_code = base + header + data;
+  // Page 0 of the code: the pass-through used until libuisan.so attaches.
+  const unsigned char pass[] = {0x41, 0xff, 0x23}; // jmp *(%r11): AuditStub::real
+  std::memcpy(g_code, pass, sizeof(pass));
+  if (mprotect(g_code, code, PROT_NONE) != 0 || mprotect(g_code, kPage, PROT_READ | PROT_EXEC))
+    return false;
+  g_shared->abi_version = kAuditAbiVersion;
+  g_shared->slow_path = g_code;
+  return true;
+}
+
+/// The module's stand-in for libuisan.so's __uisan_audit_attach.
+AuditShared *attach(void *slow_path, uint64_t main_thread) {
+  if (!g_shared)
+    return nullptr;
+  for (uint32_t k = 0; k < g_shared->toolkit_count; ++k)
+    if (g_shared->toolkits[k].kind == AuditUiKind::Main && main_thread)
+      __atomic_store_n(&g_shared->ui_thread[k], main_thread, __ATOMIC_RELEASE);
+  if (slow_path)
+    __atomic_store_n(&g_shared->slow_path, slow_path, __ATOMIC_RELEASE);
+  return g_shared;
+}
+
+const char *baseName(const char *path) {
+  const char *slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+bool startsWith(const char *s, const char *prefix) {
+  return !std::strncmp(s, prefix, std::strlen(prefix));
+}
+
+/// A copy of `text` that lives as long as the process ("" once full).
+const char *keep(const char *text) {
+  size_t n = std::strlen(text) + 1;
+  if (g_strings_used + n > sizeof(g_strings))
+    return "";
+  char *p = g_strings + g_strings_used;
+  std::memcpy(p, text, n);
+  g_strings_used += n;
+  return p;
+}
+
+/// The stub for `address`, bound into `def`, or -1 if it needs none.
+int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
+  uint32_t h = static_cast<uint32_t>((address >> 4) * 2654435761u) & (kCacheSize - 1);
+  for (uint32_t n = 0; n < kCacheSize; ++n, h = (h + 1) & (kCacheSize - 1)) {
+    CacheEntry &e = g_cache[h];
+    if (e.address == address && e.object == def && e.generation == def->generation)
+      return e.stub;
+    if (e.address != 0)
+      continue;
+    QualifiedName name;
+    uint16_t flags = 0;
+    if (qualifiedName(symbol, name))
+      flags = classify(g_spec, def->toolkit, symbol, name, g_rtti.view());
+    int32_t stub = -1;
+    if (flags) {
+      uint32_t i = g_shared->stub_count;
+      if (i < kAuditMaxStubs && ensureCode(i)) {
+        AuditStub &s = g_stubs[i];
+        s.real = reinterpret_cast<void *>(address);
+        s.ui_slot = &g_shared->ui_thread[def->toolkit];
+        s.api = keep(name.text);
+        s.symbol = keep(symbol);
+        s.toolkit = static_cast<uint16_t>(def->toolkit);
+        s.flags = flags;
+        s.index = i;
+        __atomic_store_n(&g_shared->stub_count, i + 1, __ATOMIC_RELEASE);
+        stub = static_cast<int32_t>(i);
+      } else {
+        ++g_shared->stubs_exhausted;
+      }
+    }
+    e = {address, def, def->generation, stub};
+    return stub;
+  }
+  return -1; // cache full: leave the binding alone
+}
+
+} // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) unsigned int la_version(unsigned int version) {
+  if (version < 1)
+    return 0;
+  static char spec[1 << 16];
+  if (!createRegion()) {
+    warn("cannot map the stub area; UI calls into toolkits are not checked");
+    return version;
+  }
+  if (readSpec(spec, sizeof(spec))) {
+    char error[160];
+    if (!g_spec.parse(spec, error, sizeof(error))) {
+      std::snprintf(g_shared->spec_error, sizeof(g_shared->spec_error), "%s", error);
+      warn("UISAN_AUDIT_SPEC: ", error);
+    }
+  }
+  g_shared->toolkit_count = static_cast<uint32_t>(g_spec.toolkit_count);
+  for (int k = 0; k < g_spec.toolkit_count; ++k) {
+    AuditToolkit &t = g_shared->toolkits[k];
+    std::snprintf(t.name, sizeof(t.name), "%s", g_spec.toolkits[k].name);
+    std::snprintf(t.ui_thread_name, sizeof(t.ui_thread_name), "%s",
+                  g_spec.toolkits[k].ui_thread_name);
+    std::snprintf(t.remedy, sizeof(t.remedy), "%s", g_spec.toolkits[k].remedy);
+    t.kind = g_spec.toolkits[k].kind;
+  }
+  g_enabled = g_spec.toolkit_count > 0;
+  return version < LAV_CURRENT ? version : LAV_CURRENT;
+}
+
+__attribute__((visibility("default"))) unsigned int
+la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
+  if (lmid != LM_ID_BASE || !g_shared)
+    return 0;
+  Lock lock;
+  Object *slot = nullptr;
+  for (int i = 0; i < g_object_count && !slot; ++i)
+    if (!g_objects[i].map)
+      slot = &g_objects[i]; // closed: reused under a new generation
+  if (!slot && g_object_count < kMaxObjects)
+    slot = &g_objects[g_object_count++];
+  if (!slot)
+    return 0;
+  Object &o = *slot;
+  o = Object{map, -1, false, false, o.generation + 1};
+  *cookie = reinterpret_cast<uintptr_t>(&o);
+  const char *path = map->l_name ? map->l_name : "";
+  const char *base = baseName(path);
+  if (!std::strcmp(base, "libuisan.so")) {
+    o.runtime = true;
+    return LA_FLG_BINDFROM | LA_FLG_BINDTO;
+  }
+  if (!g_enabled)
+    return 0;
+  if (startsWith(base, "libstdc++.so"))
+    g_rtti.setRuntime(map);
+  o.toolkit = g_spec.toolkitOfLibrary(path);
+  if (o.toolkit >= 0) {
+    g_rtti.addObject(map);
+    ++g_shared->toolkit_objects;
+    return LA_FLG_BINDTO;
+  }
+  // The loader, libc and uisan's own objects never call a toolkit.
+  if (startsWith(base, "ld-linux") || startsWith(base, "libc.so") ||
+      startsWith(base, "linux-vdso") || startsWith(base, "libuisan"))
+    return 0;
+  o.caller = true;
+  ++g_shared->objects_checked;
+  return LA_FLG_BINDFROM;
+}
+
+__attribute__((visibility("default"))) unsigned int la_objclose(uintptr_t *cookie) {
+  auto *o = reinterpret_cast<Object *>(*cookie);
+  if (!o)
+    return 0;
+  Lock lock;
+  if (o->toolkit >= 0)
+    g_rtti.removeObject(o->map);
+  // Cached decisions about its addresses die with it; its slot is reused
+  // only through a new generation.
+  ++o->generation;
+  o->map = nullptr;
+  o->toolkit = -1;
+  o->caller = false;
+  return 0;
+}
+
+__attribute__((visibility("default"))) uintptr_t
+la_symbind64(Elf64_Sym *sym, unsigned int, uintptr_t *refcook, uintptr_t *defcook,
+             unsigned int *flags, const char *symname) {
+  *flags |= LA_SYMB_NOPLTENTER | LA_SYMB_NOPLTEXIT;
+  auto *ref = reinterpret_cast<const Object *>(*refcook);
+  auto *def = reinterpret_cast<const Object *>(*defcook);
+  if (!ref || !def || !g_shared)
+    return sym->st_value;
+  if (def->runtime) {
+    if (!std::strcmp(symname, "__uisan_audit_attach"))
+      return reinterpret_cast<uintptr_t>(&attach);
+    return sym->st_value;
+  }
+  if (def->toolkit < 0 || !ref->caller || ELF64_ST_TYPE(sym->st_info) != STT_FUNC)
+    return sym->st_value;
+  Lock lock;
+  ++g_shared->bindings_seen;
+  int32_t stub = stubFor(sym->st_value, def, symname);
+  return stub < 0 ? sym->st_value : reinterpret_cast<uintptr_t>(stubCode(static_cast<uint32_t>(stub)));
+}
+
+} // extern "C"

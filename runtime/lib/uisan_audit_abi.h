@@ -1,0 +1,95 @@
+// uisan_audit_abi.h - what libuisan.so (in the application's namespace) and
+// libuisan_audit.so (the LD_AUDIT module, in a namespace of its own) share.
+//
+// The audit module sees every binding from the application to a toolkit
+// library and, for a UI API, hands back the address of a stub instead of
+// the function. Stubs, their records and this header live in one mapping
+// the audit module creates; both sides read and write it directly.
+//
+// A stub, entered exactly as the API would be:
+//     mov  %fs:0x10, %r11          ; the calling thread (pthread_self)
+//     mov  ui_slot(%rip), %r10     ; &AuditShared::ui_thread[toolkit]
+//     cmp  (%r10), %r11
+//     jne  1f
+//     jmp  *real(%rip)             ; the UI thread: straight to the API
+//  1: lea  record(%rip), %r11
+//     jmp  *AuditShared::slow_path(%rip)
+// Only %r10 and %r11 (scratch in the SysV ABI, never arguments) are
+// touched, so arguments, %al of a varargs call and the stack reach the API
+// as the caller left them.
+#ifndef UISAN_AUDIT_ABI_H
+#define UISAN_AUDIT_ABI_H
+
+#include <cstdint>
+
+namespace uisan {
+
+constexpr uint32_t kAuditAbiVersion = 1;
+constexpr int kAuditMaxToolkits = 16;
+constexpr uint32_t kAuditMaxStubs = 16384;
+/// Bytes of code per stub; code is generated a page at a time and never
+/// changes once a stub of that page has been handed out.
+constexpr uint32_t kAuditStubCodeSize = 64;
+
+/// AuditStub::flags.
+enum : uint16_t {
+  /// Calling this API makes the calling thread the toolkit's UI thread when
+  /// none is known yet (`ui_thread.kind: first-caller`).
+  kStubSetsUiThread = 1,
+  /// The API is a UI call (a stub may only set the UI thread).
+  kStubIsUi = 2,
+};
+
+/// How a toolkit's UI thread is found.
+enum class AuditUiKind : uint8_t { Main, FirstCaller };
+
+/// One intercepted API.
+struct AuditStub {
+  void *real;          ///< the API itself
+  uint64_t *ui_slot;   ///< &AuditShared::ui_thread[toolkit]
+  const char *api;     ///< qualified name, e.g. "QLabel::setText"
+  const char *symbol;  ///< the symbol as bound (mangled for C++)
+  uint16_t toolkit;
+  uint16_t flags;
+  uint32_t index;
+};
+
+struct AuditToolkit {
+  char name[32];        ///< the pack's name ("qt", "gtk", ...)
+  char ui_thread_name[32];
+  char remedy[160];
+  AuditUiKind kind;
+  /// The first function that set the UI thread (first-caller), for logs.
+  const char *set_by;
+};
+
+struct AuditShared {
+  uint32_t abi_version;
+  uint32_t toolkit_count;
+  /// Where a stub goes when the calling thread is not the UI thread (or
+  /// none is known): entered with %r11 = the AuditStub, the stack as the
+  /// caller left it. Until libuisan.so attaches, a pass-through.
+  void *slow_path;
+  /// Each toolkit's UI thread as its thread pointer (pthread_self()); 0
+  /// while unknown. A thread pointer is never 0, so 0 never matches.
+  uint64_t ui_thread[kAuditMaxToolkits];
+  AuditToolkit toolkits[kAuditMaxToolkits];
+  /// Counters, for verbosity=1 and the benchmarks.
+  uint32_t stub_count;       ///< APIs intercepted
+  uint32_t bindings_seen;    ///< bindings into toolkit libraries
+  uint32_t objects_checked;  ///< objects whose calls are checked
+  uint32_t toolkit_objects;  ///< toolkit libraries loaded
+  uint32_t stubs_exhausted;  ///< UI APIs left unchecked: no stub free
+  char spec_error[160];      ///< a bad UISAN_AUDIT_SPEC line, if any
+};
+
+} // namespace uisan
+
+/// Called once by libuisan.so at start-up, through its PLT. libuisan.so's
+/// own definition returns nullptr (no audit module loaded); the audit
+/// module substitutes a definition that installs `slow_path`, records the
+/// main thread and returns the shared state.
+extern "C" __attribute__((visibility("default"))) uisan::AuditShared *
+__uisan_audit_attach(void *slow_path, uint64_t main_thread);
+
+#endif
