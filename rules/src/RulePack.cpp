@@ -328,6 +328,7 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
         P->UiPrefixes.push_back(
             {X.find("prefix")->String, globs(X.find("except"))});
     P->UiExcept = globs(Ui->find("except"));
+    P->UiLibraries = strings(Ui->find("libraries"));
   }
   if (const JsonValue *S = J.find("signals")) {
     P->SignalSections = strings(S->find("sections"));

@@ -41,6 +41,7 @@ struct Object {
   int toolkit; // -1: not a toolkit library
   bool runtime; // libuisan.so
   bool caller;  // its calls are checked
+  bool patched; // its vtables went through patchVtables()
   uint32_t generation;
 };
 
@@ -54,6 +55,7 @@ struct CacheEntry {
 
 Spec g_spec;
 bool g_enabled;
+bool g_trace; // UISAN_AUDIT_TRACE=1: log every stub to stderr
 AuditShared *g_shared;
 AuditStub *g_stubs;
 unsigned char *g_code; // page 0: the pass-through; stubs from page 1
@@ -83,7 +85,7 @@ void warn(const char *a, const char *b = "") {
 
 /// The spec from uisan-run, read from the process's initial environment:
 /// the loader calls la_version before this namespace's libc is set up.
-bool readSpec(char *buf, size_t cap) {
+bool readEnv(const char *key, char *buf, size_t cap) {
   int fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
@@ -99,12 +101,12 @@ bool readSpec(char *buf, size_t cap) {
   }
   close(fd);
   env[n] = '\0';
-  const char key[] = "UISAN_AUDIT_SPEC=";
+  size_t key_len = std::strlen(key);
   for (size_t i = 0; i < n;) {
     const char *var = env + i;
     size_t len = std::strlen(var);
-    if (!std::strncmp(var, key, sizeof(key) - 1)) {
-      std::snprintf(buf, cap, "%s", var + sizeof(key) - 1);
+    if (!std::strncmp(var, key, key_len) && var[key_len] == '=') {
+      std::snprintf(buf, cap, "%s", var + key_len + 1);
       return true;
     }
     i += len + 1;
@@ -186,6 +188,142 @@ bool createRegion() {
   return true;
 }
 
+int32_t stubFor(uintptr_t address, const Object *def, const char *symbol);
+
+/// Function symbols of the toolkit libraries by address, for the vtables.
+struct FunctionTable {
+  struct Entry {
+    uintptr_t address;
+    const char *name;
+    Object *object;
+  } *entries;
+  uint32_t mask;
+
+  Entry *find(uintptr_t a) const {
+    for (uint32_t h = static_cast<uint32_t>((a >> 4) * 2654435761u) & mask;; h = (h + 1) & mask)
+      if (entries[h].address == a || entries[h].address == 0)
+        return entries[h].address ? &entries[h] : nullptr;
+  }
+};
+
+struct SymbolWalk {
+  Object *object;
+  FunctionTable *table; // null: count only
+  uint32_t count;
+};
+
+void addFunction(const ElfW(Sym) &sym, const char *name, void *ctx) {
+  auto *w = static_cast<SymbolWalk *>(ctx);
+  if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || name[0] != '_' || name[1] != 'Z')
+    return;
+  ++w->count;
+  if (!w->table)
+    return;
+  uintptr_t a = w->object->map->l_addr + sym.st_value;
+  uint32_t mask = w->table->mask;
+  for (uint32_t h = static_cast<uint32_t>((a >> 4) * 2654435761u) & mask;; h = (h + 1) & mask) {
+    FunctionTable::Entry &e = w->table->entries[h];
+    if (e.address == a)
+      return; // an alias: the first name serves
+    if (!e.address) {
+      e = {a, name, w->object};
+      return;
+    }
+  }
+}
+
+struct VtableWalk {
+  Object *object;
+  const FunctionTable *table;
+  ObjectLayout layout, main_layout;
+};
+
+const struct link_map *g_main_map; // the executable: where copy relocations put data
+
+void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &layout, const FunctionTable &table);
+
+/// Routes the UI functions in one vtable through their stubs: the
+/// library's own, and the executable's copy if it has one (a non-PIC or
+/// PIE executable that constructs the class inline gets the vtable by copy
+/// relocation, and then everyone uses the copy).
+void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
+  if (ELF64_ST_TYPE(sym.st_info) != STT_OBJECT || std::strncmp(name, "_ZTV", 4) || !sym.st_size)
+    return;
+  auto *w = static_cast<VtableWalk *>(ctx);
+  size_t n = sym.st_size / sizeof(uintptr_t);
+  patchSlots(reinterpret_cast<uintptr_t *>(w->object->map->l_addr + sym.st_value), n, w->layout,
+             *w->table);
+  if (g_main_map && w->main_layout.end)
+    if (void *copy = lookupSymbol(g_main_map, name))
+      patchSlots(static_cast<uintptr_t *>(copy), n, w->main_layout, *w->table);
+}
+
+void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &layout, const FunctionTable &table) {
+  for (size_t i = 0; i < n; ++i) {
+    FunctionTable::Entry *f = table.find(slots[i]);
+    if (!f)
+      continue;
+    int32_t stub = stubFor(f->address, f->object, f->name);
+    if (stub < 0)
+      continue;
+    auto slot = reinterpret_cast<uintptr_t>(&slots[i]);
+    uintptr_t page = slot & ~(kPage - 1);
+    // Pages wholly inside RELRO are read-only now; the rest is writable.
+    bool relro = page >= (layout.relro_start & ~(kPage - 1)) &&
+                 page + kPage <= (layout.relro_end & ~(kPage - 1));
+    if (relro && mprotect(reinterpret_cast<void *>(page), kPage, PROT_READ | PROT_WRITE) != 0)
+      continue;
+    __atomic_store_n(&slots[i], reinterpret_cast<uintptr_t>(stubCode(static_cast<uint32_t>(stub))),
+                     __ATOMIC_RELEASE);
+    ++g_shared->vtable_slots;
+    if (relro)
+      mprotect(reinterpret_cast<void *>(page), kPage, PROT_READ);
+  }
+}
+
+/// Patches the vtables of toolkit libraries not yet patched. They must be
+/// relocated: called when libuisan.so attaches (all start-up objects are
+/// relocated by then) and after each dlopen once attached.
+void patchVtables() {
+  SymbolWalk count{nullptr, nullptr, 0};
+  for (int i = 0; i < g_object_count; ++i)
+    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+      count.object = &g_objects[i];
+      forEachSymbol(g_objects[i].map, addFunction, &count);
+    }
+  uint32_t size = 1024;
+  while (size < count.count * 2)
+    size <<= 1;
+  size_t bytes = roundUp(size * sizeof(FunctionTable::Entry));
+  void *m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED)
+    return;
+  FunctionTable table{static_cast<FunctionTable::Entry *>(m), size - 1};
+  SymbolWalk fill{nullptr, &table, 0};
+  for (int i = 0; i < g_object_count; ++i)
+    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+      fill.object = &g_objects[i];
+      forEachSymbol(g_objects[i].map, addFunction, &fill);
+    }
+  for (int i = 0; i < g_object_count; ++i) {
+    Object &o = g_objects[i];
+    if (!o.map || o.toolkit < 0 || o.patched)
+      continue;
+    o.patched = true;
+    VtableWalk w{&o, &table, {}, {}};
+    if (!objectLayout(o.map, w.layout))
+      continue;
+    if (g_main_map)
+      objectLayout(g_main_map, w.main_layout);
+    if (g_shared->range_count < AuditShared::kMaxRanges)
+      g_shared->ranges[g_shared->range_count++] = {w.layout.start, w.layout.end};
+    forEachSymbol(o.map, patchVtable, &w);
+  }
+  munmap(m, bytes);
+}
+
+bool g_attached;
+
 /// The module's stand-in for libuisan.so's __uisan_audit_attach.
 AuditShared *attach(void *slow_path, uint64_t main_thread) {
   if (!g_shared)
@@ -195,6 +333,9 @@ AuditShared *attach(void *slow_path, uint64_t main_thread) {
       __atomic_store_n(&g_shared->ui_thread[k], main_thread, __ATOMIC_RELEASE);
   if (slow_path)
     __atomic_store_n(&g_shared->slow_path, slow_path, __ATOMIC_RELEASE);
+  Lock lock;
+  g_attached = true;
+  patchVtables();
   return g_shared;
 }
 
@@ -244,6 +385,13 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
         s.flags = flags;
         s.index = i;
         __atomic_store_n(&g_shared->stub_count, i + 1, __ATOMIC_RELEASE);
+        if (g_trace) {
+          char line[400];
+          std::snprintf(line, sizeof(line), "stub %u: %s [%s%s] (%s)", i, name.text,
+                        flags & kStubIsUi ? "ui" : "", flags & kStubSetsUiThread ? " sets-ui-thread" : "",
+                        symbol);
+          warn(line);
+        }
         stub = static_cast<int32_t>(i);
       } else {
         ++g_shared->stubs_exhausted;
@@ -267,7 +415,9 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
     warn("cannot map the stub area; UI calls into toolkits are not checked");
     return version;
   }
-  if (readSpec(spec, sizeof(spec))) {
+  char trace[8];
+  g_trace = readEnv("UISAN_AUDIT_TRACE", trace, sizeof(trace)) && trace[0] == '1';
+  if (readEnv("UISAN_AUDIT_SPEC", spec, sizeof(spec))) {
     char error[160];
     if (!g_spec.parse(spec, error, sizeof(error))) {
       std::snprintf(g_shared->spec_error, sizeof(g_shared->spec_error), "%s", error);
@@ -301,7 +451,7 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
   if (!slot)
     return 0;
   Object &o = *slot;
-  o = Object{map, -1, false, false, o.generation + 1};
+  o = Object{map, -1, false, false, false, o.generation + 1};
   *cookie = reinterpret_cast<uintptr_t>(&o);
   const char *path = map->l_name ? map->l_name : "";
   const char *base = baseName(path);
@@ -324,8 +474,20 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
       startsWith(base, "linux-vdso") || startsWith(base, "libuisan"))
     return 0;
   o.caller = true;
+  if (!path[0] && !g_main_map)
+    g_main_map = map;
   ++g_shared->objects_checked;
   return LA_FLG_BINDFROM;
+}
+
+__attribute__((visibility("default"))) void la_activity(uintptr_t *, unsigned int flag) {
+  // A dlopen finished: its objects are relocated, their vtables can be
+  // patched. (At start-up libuisan.so's attach does it.)
+  if (flag != LA_ACT_CONSISTENT || !g_shared)
+    return;
+  Lock lock;
+  if (g_attached)
+    patchVtables();
 }
 
 __attribute__((visibility("default"))) unsigned int la_objclose(uintptr_t *cookie) {

@@ -40,34 +40,99 @@ bool defined(const ElfW(Sym) &s) {
                                      type == STT_GNU_IFUNC || type == STT_NOTYPE);
 }
 
-} // namespace
-
-void *lookupSymbol(const struct link_map *map, const char *name) {
-  if (!map || !map->l_ld)
-    return nullptr;
+struct DynTables {
   const ElfW(Sym) *symtab = nullptr;
   const char *strtab = nullptr;
   const uint32_t *gnu = nullptr, *sysv = nullptr;
+};
+
+bool dynTables(const struct link_map *map, DynTables &t) {
+  if (!map || !map->l_ld)
+    return false;
   for (const ElfW(Dyn) *d = map->l_ld; d->d_tag != DT_NULL; ++d) {
     switch (d->d_tag) {
     case DT_SYMTAB:
-      symtab = reinterpret_cast<const ElfW(Sym) *>(dynAddress(map, d->d_un.d_ptr));
+      t.symtab = reinterpret_cast<const ElfW(Sym) *>(dynAddress(map, d->d_un.d_ptr));
       break;
     case DT_STRTAB:
-      strtab = reinterpret_cast<const char *>(dynAddress(map, d->d_un.d_ptr));
+      t.strtab = reinterpret_cast<const char *>(dynAddress(map, d->d_un.d_ptr));
       break;
     case DT_GNU_HASH:
-      gnu = reinterpret_cast<const uint32_t *>(dynAddress(map, d->d_un.d_ptr));
+      t.gnu = reinterpret_cast<const uint32_t *>(dynAddress(map, d->d_un.d_ptr));
       break;
     case DT_HASH:
-      sysv = reinterpret_cast<const uint32_t *>(dynAddress(map, d->d_un.d_ptr));
+      t.sysv = reinterpret_cast<const uint32_t *>(dynAddress(map, d->d_un.d_ptr));
       break;
     default:
       break;
     }
   }
-  if (!symtab || !strtab)
+  return t.symtab && t.strtab;
+}
+
+/// The number of dynamic symbols (the hash tables know it).
+uint32_t symbolCount(const DynTables &t) {
+  if (t.sysv)
+    return t.sysv[1];
+  if (!t.gnu)
+    return 0;
+  uint32_t nbuckets = t.gnu[0], symoffset = t.gnu[1], bloom_size = t.gnu[2];
+  const uint32_t *buckets = t.gnu + 4 + bloom_size * (sizeof(ElfW(Addr)) / 4);
+  const uint32_t *chain = buckets + nbuckets;
+  uint32_t last = 0;
+  for (uint32_t b = 0; b < nbuckets; ++b)
+    if (buckets[b] > last)
+      last = buckets[b];
+  if (last < symoffset)
+    return symoffset;
+  while (!(chain[last - symoffset] & 1))
+    ++last;
+  return last + 1;
+}
+
+} // namespace
+
+void forEachSymbol(const struct link_map *map,
+                   void (*fn)(const ElfW(Sym) &sym, const char *name, void *ctx), void *ctx) {
+  DynTables t;
+  if (!dynTables(map, t))
+    return;
+  uint32_t n = symbolCount(t);
+  for (uint32_t i = 1; i < n; ++i)
+    if (defined(t.symtab[i]))
+      fn(t.symtab[i], t.strtab + t.symtab[i].st_name, ctx);
+}
+
+bool objectLayout(const struct link_map *map, ObjectLayout &out) {
+  out = ObjectLayout{0, 0, 0, 0};
+  // The first PT_LOAD of a shared object maps its ELF and program headers.
+  auto *eh = reinterpret_cast<const ElfW(Ehdr) *>(map->l_addr);
+  if (!map->l_addr || std::memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh->e_phentsize != sizeof(ElfW(Phdr)))
+    return false;
+  auto *ph = reinterpret_cast<const ElfW(Phdr) *>(map->l_addr + eh->e_phoff);
+  for (int i = 0; i < eh->e_phnum; ++i) {
+    uintptr_t a = map->l_addr + ph[i].p_vaddr, b = a + ph[i].p_memsz;
+    if (ph[i].p_type == PT_LOAD) {
+      if (!out.start || a < out.start)
+        out.start = a;
+      if (b > out.end)
+        out.end = b;
+    } else if (ph[i].p_type == PT_GNU_RELRO) {
+      out.relro_start = a;
+      out.relro_end = b;
+    }
+  }
+  return out.end > out.start;
+}
+
+void *lookupSymbol(const struct link_map *map, const char *name) {
+  DynTables t;
+  if (!dynTables(map, t))
     return nullptr;
+  const ElfW(Sym) *symtab = t.symtab;
+  const char *strtab = t.strtab;
+  const uint32_t *gnu = t.gnu, *sysv = t.sysv;
   auto match = [&](uint32_t i) -> void * {
     const ElfW(Sym) &s = symtab[i];
     if (defined(s) && !std::strcmp(strtab + s.st_name, name))

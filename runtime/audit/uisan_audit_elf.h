@@ -15,6 +15,19 @@ namespace audit {
 /// Uses DT_GNU_HASH (or DT_HASH); the object must be relocated.
 void *lookupSymbol(const struct link_map *map, const char *name);
 
+/// Calls `fn(sym, name, ctx)` for every defined dynamic symbol of `map`
+/// (st_value not yet relocated: add map->l_addr).
+void forEachSymbol(const struct link_map *map,
+                   void (*fn)(const ElfW(Sym) &sym, const char *name, void *ctx), void *ctx);
+
+/// Where `map`'s segments are in memory: its loaded range and its RELRO
+/// range (read-only once relocated); false if its headers are not mapped.
+struct ObjectLayout {
+  uintptr_t start, end;
+  uintptr_t relro_start, relro_end; // 0, 0: none
+};
+bool objectLayout(const struct link_map *map, ObjectLayout &out);
+
 /// Walks the type_info records of the C++ ABI the objects use.
 class RttiHierarchy {
 public:

@@ -17,6 +17,10 @@
 // Only %r10 and %r11 (scratch in the SysV ABI, never arguments) are
 // touched, so arguments, %al of a varargs call and the stack reach the API
 // as the caller left them.
+//
+// The same stubs replace virtual functions of UI classes in the toolkit
+// libraries' own vtables (patched once the libraries are relocated), so
+// virtual calls on toolkit objects are seen as well.
 #ifndef UISAN_AUDIT_ABI_H
 #define UISAN_AUDIT_ABI_H
 
@@ -80,7 +84,15 @@ struct AuditShared {
   uint32_t objects_checked;  ///< objects whose calls are checked
   uint32_t toolkit_objects;  ///< toolkit libraries loaded
   uint32_t stubs_exhausted;  ///< UI APIs left unchecked: no stub free
+  uint32_t vtable_slots;     ///< virtual functions routed through stubs
   char spec_error[160];      ///< a bad UISAN_AUDIT_SPEC line, if any
+  /// Address ranges of the toolkit libraries: a call from inside them is
+  /// the toolkit's own business (a virtual call through a patched vtable).
+  static constexpr int kMaxRanges = 256;
+  uint32_t range_count;
+  struct Range {
+    uint64_t start, end;
+  } ranges[kMaxRanges];
 };
 
 } // namespace uisan

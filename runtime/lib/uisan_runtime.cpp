@@ -531,15 +531,15 @@ void toolkitsAttached(AuditShared *shared, bool on_main_thread) {
     char buf[200];
     std::snprintf(buf, sizeof(buf),
                   "%u toolkit(s); %u toolkit librar%s loaded, %u object(s) checked, %u API(s) "
-                  "intercepted so far",
+                  "intercepted so far, %u vtable slot(s)",
                   shared->toolkit_count, shared->toolkit_objects,
                   shared->toolkit_objects == 1 ? "y" : "ies", shared->objects_checked,
-                  shared->stub_count);
+                  shared->stub_count, shared->vtable_slots);
     logLine(1, "toolkit checks: ", buf);
   }
 }
 
-void toolkitCall(const AuditStub *stub) {
+void toolkitCall(const AuditStub *stub, uintptr_t call_site) {
   AuditShared *shared = g_audit;
   if (!shared || t_in_runtime)
     return;
@@ -559,6 +559,11 @@ void toolkitCall(const AuditStub *stub) {
   }
   if (ui == self || !(stub->flags & kStubIsUi) || !runtimeReady())
     return;
+  // A virtual call from inside the toolkit (through a patched vtable).
+  uint32_t ranges = __atomic_load_n(&shared->range_count, __ATOMIC_ACQUIRE);
+  for (uint32_t i = 0; i < ranges; ++i)
+    if (call_site >= shared->ranges[i].start && call_site < shared->ranges[i].end)
+      return;
   RuntimeScope scope;
   ThreadState *t = currentThread();
   if (!t)

@@ -61,8 +61,8 @@ bool validUiThreadOption(const char *value);
 void toolkitsAttached(AuditShared *shared, bool on_main_thread);
 const AuditShared *auditState();
 /// A stub's slow path: the calling thread is not the toolkit's UI thread,
-/// or none is known yet.
-void toolkitCall(const AuditStub *stub);
+/// or none is known yet. `call_site` is the caller's return address.
+void toolkitCall(const AuditStub *stub, uintptr_t call_site);
 
 /// Exit-time checks; returns the number of reports made by the process.
 int finalCheck();

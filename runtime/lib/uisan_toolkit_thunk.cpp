@@ -10,12 +10,13 @@
 // application (the stub itself makes no frame).
 #include "uisan_runtime.h"
 
+#include <cstdint>
 #include <pthread.h>
 #include <unistd.h>
 
 extern "C" __attribute__((visibility("hidden"), used)) void
-uisan_toolkit_call(const uisan::AuditStub *stub) {
-  uisan::toolkitCall(stub);
+uisan_toolkit_call(const uisan::AuditStub *stub, uintptr_t call_site) {
+  uisan::toolkitCall(stub, call_site);
 }
 
 extern "C" __attribute__((visibility("hidden"))) void uisan_toolkit_slow_path();
@@ -51,6 +52,7 @@ uisan_toolkit_slow_path:
   movaps %xmm6, 96(%rsp)
   movaps %xmm7, 112(%rsp)
   movq %r11, %rdi
+  movq 8(%rbp), %rsi
   call uisan_toolkit_call
   movaps 0(%rsp), %xmm0
   movaps 16(%rsp), %xmm1

@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "uisan_flags.h"
+#include "uisan_runtime.h"
 #include "uisan_suppressions.h"
 
 #ifdef UISAN_HAVE_RULES
@@ -26,8 +27,12 @@ const char kUsage[] =
     "                 [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM with libuisan.so preloaded and reports UI threading bugs.\n"
-    "  --rules FILE    a rule pack (JSON) to validate and pass to the runtime;\n"
+    "  --rules FILE    a rule pack (JSON) to use besides the shipped ones;\n"
     "                  repeatable\n"
+    "  --no-toolkits   do not check calls into toolkit libraries (Qt, GTK,\n"
+    "                  wx, ...): no LD_AUDIT module\n"
+    "  --print-toolkit-spec\n"
+    "                  print what the packs tell the audit module, and exit\n"
     "  --log FILE      append text reports to FILE (log_path=FILE)\n"
     "  --json FILE     append JSON-lines reports to FILE (json_path=FILE)\n"
     "  --options OPTS  extra runtime options, appended to $UISAN_OPTIONS;\n"
@@ -178,14 +183,69 @@ std::vector<std::string> neededSanitizerRuntimes(const std::string &file) {
   return found;
 }
 
-/// Validates every pack together (as the checker loads them): each must
-/// parse, and no two may share a name, shipped packs included.
-bool validatePacks(const std::vector<std::string> &paths, std::string &message) {
+std::string findAuditModule() {
+  if (const char *env = getenv("UISAN_AUDIT_LIBRARY"))
+    return env;
+  std::string dir = selfDir();
+  for (const char *rel :
+       {"/libuisan_audit.so", "/../lib/libuisan_audit.so", "/../lib/uisan/libuisan_audit.so"}) {
+    std::string candidate = dir + rel;
+    if (access(candidate.c_str(), R_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+#ifdef UISAN_HAVE_RULES
+/// The spec of one pack's runtime-checkable UI (see uisan_audit_names.h),
+/// or "" if the pack names no libraries or no main/first-caller UI thread.
+std::string packSpec(const rules::Pack &p) {
+  if (p.UiLibraries.empty() || !p.UiThread ||
+      p.UiThread->K == rules::UiThreadRule::Kind::Context)
+    return "";
+  bool first = p.UiThread->K == rules::UiThreadRule::Kind::FirstCaller;
+  std::string out = "toolkit " + p.Name + (first ? " first-caller " : " main ") +
+                    p.UiThreadName + "\n";
+  if (!p.Remedy.empty())
+    out += "remedy " + p.Remedy + "\n";
+  auto item = [&](const char *kind, const std::string &text) {
+    out += std::string(kind) + " " + text + "\n";
+  };
+  for (const std::string &lib : p.UiLibraries)
+    item("library", lib);
+  if (first)
+    for (const rules::Glob &g : p.UiThread->Functions.Items)
+      item("sets-ui-thread", g.text());
+  for (const rules::UiClassRule &c : p.UiClasses) {
+    item(c.Subclasses ? "class" : "class-only", c.Name.text());
+    for (const rules::Glob &g : c.Except.Items)
+      item("except", g.text());
+  }
+  for (const rules::Glob &g : p.UiFunctions.Items)
+    item("function", g.text());
+  for (const rules::UiPrefixRule &r : p.UiPrefixes) {
+    item("prefix", r.Prefix);
+    for (const rules::Glob &g : r.Except.Items)
+      item("except", g.text());
+  }
+  for (const rules::Glob &g : p.UiExcept.Items)
+    item("except", g.text());
+  return out;
+}
+#endif
+
+/// Loads every pack together (as the checker does): each must parse, and
+/// no two may share a name, shipped packs included. `spec` receives the
+/// toolkit spec of the audit module.
+bool loadPacks(const std::vector<std::string> &paths, std::string &message,
+               std::string &spec) {
 #ifdef UISAN_HAVE_RULES
   std::vector<rules::Problem> problems;
-  rules::loadAllPacks(paths, problems);
+  auto packs = rules::loadAllPacks(paths, problems);
   for (const rules::Problem &p : problems)
     message += rules::formatProblem(p) + "\n";
+  for (const auto &p : packs)
+    spec += packSpec(*p);
   return problems.empty();
 #else
   for (const std::string &path : paths)
@@ -200,6 +260,7 @@ bool validatePacks(const std::vector<std::string> &paths, std::string &message) 
 int launcherMain(int argc, char **argv) {
   std::vector<std::string> packs;
   std::string log, json, extra;
+  bool toolkits = true, print_spec = false;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -239,6 +300,10 @@ int launcherMain(int argc, char **argv) {
       if (!value("--rules", p))
         return usageError("--rules needs a FILE");
       packs.push_back(p);
+    } else if (a == "--no-toolkits") {
+      toolkits = false;
+    } else if (a == "--print-toolkit-spec") {
+      print_spec = true;
     } else if (a == "--log") {
       if (!value("--log", log))
         return usageError("--log needs a FILE");
@@ -256,7 +321,7 @@ int launcherMain(int argc, char **argv) {
       break;
     }
   }
-  if (i >= argc)
+  if (i >= argc && !print_spec)
     return usageError("no PROGRAM to run");
 
   std::string options = getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "";
@@ -290,13 +355,19 @@ int launcherMain(int argc, char **argv) {
       return kLauncherUsageError;
     }
   }
-  std::string pack_list;
-  if (!packs.empty()) {
-    std::string message;
-    if (!validatePacks(packs, message)) {
-      std::fputs(message.c_str(), stderr);
-      return kLauncherUsageError;
-    }
+  if (!validUiThreadOption(flags.ui_thread.c_str())) {
+    std::fprintf(stderr, "uisan-run: error: bad value '%s' for ui_thread; use pack, main or "
+                         "first-ui-call\n", flags.ui_thread.c_str());
+    return kLauncherUsageError;
+  }
+  std::string pack_list, spec, message;
+  if (!loadPacks(packs, message, spec)) {
+    std::fputs(message.c_str(), stderr);
+    return kLauncherUsageError;
+  }
+  if (print_spec) {
+    std::fputs(spec.c_str(), stdout);
+    return 0;
   }
   for (const std::string &p : packs) {
     if (!pack_list.empty())
@@ -326,6 +397,18 @@ int launcherMain(int argc, char **argv) {
       if (preload.find(sanitizer) == std::string::npos)
         preload = sanitizer + ":" + preload;
   setenv("LD_PRELOAD", preload.c_str(), 1);
+  // The audit module goes after any the app brings: it then wraps what
+  // theirs bind (their substitutes are the "real" functions of its stubs).
+  std::string audit = toolkits && !spec.empty() ? findAuditModule() : "";
+  if (!audit.empty()) {
+    std::string audits = getenv("LD_AUDIT") ? getenv("LD_AUDIT") : "";
+    audits = audits.empty() ? audit : audits + ":" + audit;
+    setenv("LD_AUDIT", audits.c_str(), 1);
+    setenv("UISAN_AUDIT_SPEC", spec.c_str(), 1);
+  } else if (toolkits && !spec.empty()) {
+    std::fprintf(stderr, "uisan-run: warning: cannot find libuisan_audit.so next to uisan-run "
+                         "(set UISAN_AUDIT_LIBRARY); calls into toolkits are not checked\n");
+  }
   setenv("UISAN_OPTIONS", options.c_str(), 1);
   if (!pack_list.empty())
     setenv("UISAN_RULE_PACKS", pack_list.c_str(), 1);

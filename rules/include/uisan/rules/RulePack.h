@@ -116,6 +116,8 @@ struct Pack {
   GlobList UiFunctions;
   std::vector<UiPrefixRule> UiPrefixes;
   GlobList UiExcept;
+  /// Shared objects holding the UI functions (file-name or path globs).
+  std::vector<std::string> UiLibraries;
 
   std::vector<std::string> SignalSections;
   std::vector<std::string> SignalMarkers;
