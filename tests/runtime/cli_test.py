@@ -24,7 +24,7 @@ def check(cond, what, proc=None):
     failures.append(what)
 
 
-def run(cmd, env_extra=None, stdin=None, drop=("UISAN_OPTIONS", "LD_PRELOAD")):
+def run(cmd, env_extra=None, stdin=None, drop=("UISAN_OPTIONS", "LD_PRELOAD", "LD_AUDIT")):
     env = dict(os.environ)
     for k in drop:
         env.pop(k, None)
@@ -175,6 +175,27 @@ def main():
             check(p.returncode == 2 and "app ran" not in p.stdout and
                   "is already loaded from <builtin>/" in p.stderr,
                   "a second pack with a shipped pack's name is refused", p)
+
+        # A user's pack with libraries becomes part of the audit module's spec.
+        tk = os.path.join(tmp, "acme.json")
+        with open(tk, "w") as f:
+            f.write('{"format": 1, "name": "acme", "description": "x", "ui_thread_name": "paint thread",'
+                    ' "ui": {"functions": ["acme::*"], "libraries": ["libacme.so*"]},'
+                    ' "ui_thread": {"kind": "main"}}\n')
+        p = run([ur, "--rules", tk, "--print-toolkit-spec"])
+        check(p.returncode == 0 and "toolkit acme main paint thread\n" in p.stdout and
+              "library libacme.so*\n" in p.stdout and "function acme::*\n" in p.stdout and
+              "toolkit qt first-caller GUI thread\n" in p.stdout,
+              "--print-toolkit-spec shows the shipped and the given packs", p)
+        p = run([ur, "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'], env_extra={"LD_AUDIT": "libmine.so"})
+        check(p.returncode == 0 and p.stdout.startswith("audit=libmine.so:") and
+              p.stdout.strip().endswith("libuisan_audit.so"),
+              "an app's own LD_AUDIT is kept, the audit module goes after it", p)
+        p = run([ur, "--no-toolkits", "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'])
+        check(p.returncode == 0 and p.stdout.strip() == "audit=", "--no-toolkits loads no audit module", p)
+        p = run([ur, "--options", "ui_thread=sometimes", "--", "sh", "-c", "echo app ran"])
+        check(p.returncode == 2 and "app ran" not in p.stdout and "ui_thread" in p.stderr and
+              "first-ui-call" in p.stderr, "a bad ui_thread value stops uisan-run", p)
 
     if failures:
         print("%d check(s) failed" % len(failures))

@@ -8,11 +8,12 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 
-EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
 
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
@@ -31,19 +32,28 @@ def parse_source(path):
     expectations, options, stdout_wants, stderr_wants = [], [], [], []
     exit_code = None
     unsupported = []
+    env, run_with = {}, []
     with open(path) as f:
         for number, line in enumerate(f, start=1):
             m = EXPECT.search(line)
             if m:
                 kind, rest = m.group(1), m.group(2)
-                target, count = number, 1
+                target, count, api = number, 1, None
                 for token in rest.split():
                     if token.startswith("count="):
                         count = int(token[6:])
+                    elif token.startswith("api="):
+                        api = token[4:]
                     else:
                         target = number + int(token[len("@[[@LINE"):-2])
                 expectations.append({"kind": kind, "line": target, "count": count,
-                                     "written_at": number})
+                                     "api": api, "written_at": number})
+            m = re.search(r"//\s*ENV:\s*([A-Za-z_][A-Za-z0-9_]*)=(\S*)", line)
+            if m:
+                env[m.group(1)] = m.group(2)
+            m = re.search(r"//\s*RUN-WITH:\s*(\S+)", line)
+            if m:
+                run_with.append(m.group(1))
             m = re.search(r"//\s*UISAN_OPTIONS:\s*(\S+)", line)
             if m:
                 options.append(m.group(1).replace("%S", os.path.dirname(os.path.abspath(path))))
@@ -61,7 +71,8 @@ def parse_source(path):
                 stderr_wants.append(m.group(1))
     if exit_code is None:
         exit_code = 66 if expectations else 0
-    return expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported
+    return (expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported,
+            env, run_with)
 
 
 def main():
@@ -73,7 +84,8 @@ def main():
     ap.add_argument("--extra-options", default="", help="appended to the fixture's options")
     args = ap.parse_args()
 
-    expectations, options, want_exit, stdout_wants, stderr_wants, unsupported = parse_source(args.source)
+    (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
+     run_with) = parse_source(args.source)
     if "sanitizer" in unsupported and links_sanitizer(args.binary):
         print("SKIP: %s is unsupported in sanitizer builds" % os.path.basename(args.source))
         return SKIP
@@ -86,7 +98,15 @@ def main():
         if options:
             cmd += ["--options", options]
         cmd += ["--", args.binary]
+        if "xvfb" in run_with:
+            # GTK and wx need an X display: a private virtual one.
+            xvfb = shutil.which("xvfb-run")
+            if not xvfb:
+                print("xvfb-run not found (Debian package xvfb)")
+                return 1 if os.environ.get("UISAN_REQUIRE_TOOLKITS") else SKIP
+            cmd = [xvfb, "-a", "-s", "-screen 0 1024x768x24"] + cmd
         env = dict(os.environ)
+        env.update(fixture_env)
         env.pop("UISAN_OPTIONS", None)
         # In sanitizer builds: these programs leak threads and executors on
         # purpose, and LeakSanitizer's exit-time check would add its own
@@ -107,19 +127,22 @@ def main():
         match = None
         for e in pending:
             if (e["kind"] == r["kind"] and os.path.basename(summary.get("file", "")) == fixture
-                    and summary.get("line") == e["line"]):
+                    and summary.get("line") == e["line"]
+                    and (e["api"] is None or r.get("what", "").startswith(e["api"]))):
                 match = e
                 break
         if match is None:
-            errors.append("unexpected report: %s at %s (count %d)" % (r["kind"], where, r["count"]))
+            errors.append("unexpected report: %s at %s (count %d, %s)" %
+                          (r["kind"], where, r["count"], r.get("what", "")))
             continue
         pending.remove(match)
         if r["count"] != match["count"]:
             errors.append("report %s at %s: count %d, expected %d" %
                           (r["kind"], where, r["count"], match["count"]))
     for e in pending:
-        errors.append("missing report: %s at %s:%d (expectation on line %d)" %
-                      (e["kind"], fixture, e["line"], e["written_at"]))
+        errors.append("missing report: %s%s at %s:%d (expectation on line %d)" %
+                      (e["kind"], " api=" + e["api"] if e["api"] else "", fixture, e["line"],
+                       e["written_at"]))
 
     # The text reports must say the same as the JSON ones.
     warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+\)$", proc.stderr, re.M)
