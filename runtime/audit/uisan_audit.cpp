@@ -24,6 +24,7 @@
 #include <link.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace uisan;
@@ -55,6 +56,7 @@ struct CacheEntry {
 
 Spec g_spec;
 bool g_enabled;
+bool g_attached; // libuisan.so attached: start-up objects are relocated
 bool g_trace; // UISAN_AUDIT_TRACE=1: log every stub to stderr
 AuditShared *g_shared;
 AuditStub *g_stubs;
@@ -188,6 +190,53 @@ bool createRegion() {
   return true;
 }
 
+/// Whether a class is a UI class of a toolkit, once per class: the RTTI
+/// walk is the costly part of a decision, and a class has many methods.
+struct ClassVerdict {
+  uint32_t hash;
+  int16_t toolkit;
+  bool ui;
+  const char *owner; // nullptr: empty
+};
+constexpr uint32_t kClassCacheSize = 1u << 14;
+ClassVerdict g_class_cache[kClassCacheSize];
+
+const char *keep(const char *text);
+
+bool cachedAny(const void *self, const QualifiedName &owner, ClassHierarchy::Visitor visit,
+               void *ctx);
+
+/// The ClassHierarchy classify() sees: verdicts are cached per class and
+/// toolkit. (The visitor of one toolkit always decides the same for the
+/// same owner, so its answer can be reused.)
+int g_query_toolkit;
+ClassHierarchy cachedHierarchy() { return {cachedAny, nullptr}; }
+
+bool cachedAny(const void *, const QualifiedName &owner, ClassHierarchy::Visitor visit,
+               void *ctx) {
+  if (!owner.owner_mangled[0])
+    return g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+  uint32_t h = 2166136261u;
+  for (const char *p = owner.owner_mangled; *p; ++p)
+    h = (h ^ static_cast<unsigned char>(*p)) * 16777619u;
+  h ^= static_cast<uint32_t>(g_query_toolkit) * 0x9e3779b9u;
+  for (uint32_t n = 0, i = h & (kClassCacheSize - 1); n < kClassCacheSize;
+       ++n, i = (i + 1) & (kClassCacheSize - 1)) {
+    ClassVerdict &v = g_class_cache[i];
+    if (v.owner && v.hash == h && v.toolkit == g_query_toolkit &&
+        !std::strcmp(v.owner, owner.owner_mangled))
+      return v.ui;
+    if (!v.owner) {
+      bool ui = g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+      const char *kept = keep(owner.owner_mangled);
+      if (kept[0])
+        v = {h, static_cast<int16_t>(g_query_toolkit), ui, kept};
+      return ui;
+    }
+  }
+  return g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+}
+
 int32_t stubFor(uintptr_t address, const Object *def, const char *symbol);
 
 /// Function symbols of the toolkit libraries by address, for the vtables.
@@ -250,6 +299,17 @@ void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
   if (ELF64_ST_TYPE(sym.st_info) != STT_OBJECT || std::strncmp(name, "_ZTV", 4) || !sym.st_size)
     return;
   auto *w = static_cast<VtableWalk *>(ctx);
+  // Only the vtables of UI classes: "_ZTV" + the class's mangled name.
+  QualifiedName cls;
+  char member[200];
+  std::snprintf(member, sizeof(member), "_ZN%s1xEv", name + 4);
+  if (name[4] == 'N') // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
+    std::snprintf(member, sizeof(member), "_ZN%.*s1xEv", static_cast<int>(std::strlen(name) - 6),
+                  name + 5);
+  g_query_toolkit = w->object->toolkit;
+  if (!qualifiedName(member, cls) ||
+      !isUiClass(g_spec, w->object->toolkit, cls, cachedHierarchy()))
+    return;
   size_t n = sym.st_size / sizeof(uintptr_t);
   patchSlots(reinterpret_cast<uintptr_t *>(w->object->map->l_addr + sym.st_value), n, w->layout,
              *w->table);
@@ -258,7 +318,17 @@ void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
       patchSlots(static_cast<uintptr_t *>(copy), n, w->main_layout, *w->table);
 }
 
-void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &layout, const FunctionTable &table) {
+/// The pages wholly inside an object's RELRO segment are read-only once it
+/// is relocated; vtables live there. One mprotect each way per object.
+bool setRelroWritable(const ObjectLayout &layout, bool writable) {
+  uintptr_t start = layout.relro_start & ~(kPage - 1), end = layout.relro_end & ~(kPage - 1);
+  if (end <= start)
+    return true;
+  return mprotect(reinterpret_cast<void *>(start), end - start,
+                  writable ? PROT_READ | PROT_WRITE : PROT_READ) == 0;
+}
+
+void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &, const FunctionTable &table) {
   for (size_t i = 0; i < n; ++i) {
     FunctionTable::Entry *f = table.find(slots[i]);
     if (!f)
@@ -266,24 +336,15 @@ void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &layout, const Fu
     int32_t stub = stubFor(f->address, f->object, f->name);
     if (stub < 0)
       continue;
-    auto slot = reinterpret_cast<uintptr_t>(&slots[i]);
-    uintptr_t page = slot & ~(kPage - 1);
-    // Pages wholly inside RELRO are read-only now; the rest is writable.
-    bool relro = page >= (layout.relro_start & ~(kPage - 1)) &&
-                 page + kPage <= (layout.relro_end & ~(kPage - 1));
-    if (relro && mprotect(reinterpret_cast<void *>(page), kPage, PROT_READ | PROT_WRITE) != 0)
-      continue;
+    // The caller made the pages writable (setRelroWritable).
     __atomic_store_n(&slots[i], reinterpret_cast<uintptr_t>(stubCode(static_cast<uint32_t>(stub))),
                      __ATOMIC_RELEASE);
     ++g_shared->vtable_slots;
-    if (relro)
-      mprotect(reinterpret_cast<void *>(page), kPage, PROT_READ);
   }
 }
 
-/// Patches the vtables of toolkit libraries not yet patched. They must be
-/// relocated: called when libuisan.so attaches (all start-up objects are
-/// relocated by then) and after each dlopen once attached.
+/// Patches the vtables of the toolkit libraries loaded at start-up, which
+/// are relocated by the time libuisan.so attaches.
 void patchVtables() {
   SymbolWalk count{nullptr, nullptr, 0};
   for (int i = 0; i < g_object_count; ++i)
@@ -315,14 +376,18 @@ void patchVtables() {
       continue;
     if (g_main_map)
       objectLayout(g_main_map, w.main_layout);
-    if (g_shared->range_count < AuditShared::kMaxRanges)
-      g_shared->ranges[g_shared->range_count++] = {w.layout.start, w.layout.end};
-    forEachSymbol(o.map, patchVtable, &w);
+    bool main_ok = !w.main_layout.end || setRelroWritable(w.main_layout, true);
+    if (!main_ok)
+      w.main_layout = ObjectLayout{0, 0, 0, 0};
+    if (setRelroWritable(w.layout, true)) {
+      forEachSymbol(o.map, patchVtable, &w);
+      setRelroWritable(w.layout, false);
+    }
+    if (w.main_layout.end)
+      setRelroWritable(w.main_layout, false);
   }
   munmap(m, bytes);
 }
-
-bool g_attached;
 
 /// The module's stand-in for libuisan.so's __uisan_audit_attach.
 AuditShared *attach(void *slow_path, uint64_t main_thread) {
@@ -335,7 +400,16 @@ AuditShared *attach(void *slow_path, uint64_t main_thread) {
     __atomic_store_n(&g_shared->slow_path, slow_path, __ATOMIC_RELEASE);
   Lock lock;
   g_attached = true;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   patchVtables();
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  if (g_trace) {
+    char line[120];
+    std::snprintf(line, sizeof(line), "vtables patched in %.1f ms",
+                  (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+    warn(line);
+  }
   return g_shared;
 }
 
@@ -370,8 +444,10 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
       continue;
     QualifiedName name;
     uint16_t flags = 0;
-    if (qualifiedName(symbol, name))
-      flags = classify(g_spec, def->toolkit, symbol, name, g_rtti.view());
+    if (qualifiedName(symbol, name)) {
+      g_query_toolkit = def->toolkit;
+      flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy());
+    }
     int32_t stub = -1;
     if (flags) {
       uint32_t i = g_shared->stub_count;
@@ -467,6 +543,17 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
   if (o.toolkit >= 0) {
     g_rtti.addObject(map);
     ++g_shared->toolkit_objects;
+    // Its range, for "a call from inside the toolkit" (mapped by now).
+    ObjectLayout layout;
+    if (objectLayout(map, layout) && g_shared->range_count < AuditShared::kMaxRanges) {
+      g_shared->ranges[g_shared->range_count] = {layout.start, layout.end};
+      __atomic_store_n(&g_shared->range_count, g_shared->range_count + 1, __ATOMIC_RELEASE);
+    }
+    // Objects opened after start-up are not relocated yet here, and no
+    // audit callback follows their relocation: their vtables stay as they
+    // are (their PLT bindings are still checked).
+    if (g_attached)
+      o.patched = true;
     return LA_FLG_BINDTO;
   }
   // The loader, libc and uisan's own objects never call a toolkit.
@@ -478,16 +565,6 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
     g_main_map = map;
   ++g_shared->objects_checked;
   return LA_FLG_BINDFROM;
-}
-
-__attribute__((visibility("default"))) void la_activity(uintptr_t *, unsigned int flag) {
-  // A dlopen finished: its objects are relocated, their vtables can be
-  // patched. (At start-up libuisan.so's attach does it.)
-  if (flag != LA_ACT_CONSISTENT || !g_shared)
-    return;
-  Lock lock;
-  if (g_attached)
-    patchVtables();
 }
 
 __attribute__((visibility("default"))) unsigned int la_objclose(uintptr_t *cookie) {

@@ -395,6 +395,14 @@ bool visitClass(const char *name, void *ctx) {
 
 } // namespace
 
+bool isUiClass(const Spec &spec, int toolkit, const QualifiedName &name,
+               const ClassHierarchy &classes) {
+  if (!name.owner_end || !classes.any)
+    return false;
+  ClassQuery q{&spec, toolkit, true, false};
+  return classes.any(classes.self, name, visitClass, &q);
+}
+
 uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const QualifiedName &name,
                   const ClassHierarchy &classes) {
   uint16_t flags = 0;
@@ -428,11 +436,8 @@ uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const Quali
       break;
     }
   }
-  if (!(flags & kStubIsUi) && has_class_rules && name.owner_end && classes.any) {
-    ClassQuery q{&spec, toolkit, true, false};
-    if (classes.any(classes.self, name, visitClass, &q))
-      flags |= kStubIsUi;
-  }
+  if (!(flags & kStubIsUi) && has_class_rules && isUiClass(spec, toolkit, name, classes))
+    flags |= kStubIsUi;
   if (excepted)
     flags &= static_cast<uint16_t>(~kStubIsUi);
   return flags;

@@ -92,6 +92,11 @@ struct ClassHierarchy {
   const void *self;
 };
 
+/// True when the owner class of `name` (or, for `class` entries, one of
+/// its bases) is a UI class of `toolkit`.
+bool isUiClass(const Spec &spec, int toolkit, const QualifiedName &name,
+               const ClassHierarchy &classes);
+
 /// What a symbol bound into toolkit `toolkit` is: a combination of
 /// kStubIsUi and kStubSetsUiThread, 0 for an API left alone.
 uint16_t classify(const Spec &spec, int toolkit, const char *symbol,
