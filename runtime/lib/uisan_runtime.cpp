@@ -92,14 +92,36 @@ void die(const char *a, const char *b = "", const char *c = "") {
   _exit(kBadOptionsExitCode);
 }
 
-int openOutput(const char *path, const char *option) {
+/// The runtime's own copy of stderr: reports still reach it after the app
+/// closes (or reuses) fd 2.
+int privateStderr() {
+  int fd = fcntl(2, F_DUPFD_CLOEXEC, 100);
+  return fd >= 0 ? fd : 2;
+}
+
+/// Opens a report destination. A file that cannot be opened is no reason
+/// to stop the app: the reports go to stderr (json_path: not written), and
+/// the message says so.
+int openOutput(const char *path, const char *option, int fallback) {
   if (!std::strcmp(path, "stderr"))
-    return 2;
-  if (!std::strcmp(path, "stdout"))
-    return 1;
+    return privateStderr();
+  if (!std::strcmp(path, "stdout")) {
+    int fd = fcntl(1, F_DUPFD_CLOEXEC, 100);
+    return fd >= 0 ? fd : 1;
+  }
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    die("cannot open ", option, path);
+  if (fd < 0) {
+    char buf[1400];
+    Out out(buf, sizeof(buf));
+    out.str("uisan: WARNING: cannot open ").str(option).str(path).str(": ");
+    out.str(std::strerror(errno)).str(fallback >= 0 ? "; reports go to stderr instead\n"
+                                                    : "; no JSON reports will be written\n");
+    int err = privateStderr();
+    out.flushTo(err);
+    if (fallback < 0 && err != 2)
+      close(err);
+    return fallback >= 0 ? err : -1;
+  }
   return fd;
 }
 
@@ -354,9 +376,9 @@ void runtimeInit() {
     printFlagsHelp(g_flags, 2);
   if (g_flags.use_libunwind)
     initUnwinder();
-  g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ");
+  g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ", 2);
   if (!g_flags.json_path.empty())
-    g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ");
+    g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ", -1);
   if (!g_flags.suppressions.empty()) {
     char err[600];
     if (!g_suppressions.load(g_flags.suppressions.c_str(), err, sizeof(err)))
