@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA1.h"
@@ -19,7 +20,14 @@ const std::string *SourceCache::contents(const std::string &File) {
     return &It->second;
   if (Missing.count(File))
     return nullptr;
-  auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+  // Only regular files: opening a named pipe would block the printer.
+  llvm::sys::fs::file_status Status;
+  auto Buffer =
+      llvm::sys::fs::status(File, Status) ||
+              Status.type() != llvm::sys::fs::file_type::regular_file
+          ? llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>>(
+                std::make_error_code(std::errc::invalid_argument))
+          : llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
   if (!Buffer) {
     Missing[File] = true;
     return nullptr;

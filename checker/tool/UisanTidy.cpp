@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -85,24 +86,92 @@ std::string absolute(llvm::StringRef Path, llvm::StringRef BaseDir) {
   return std::string(P);
 }
 
-Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
+/// `TU` is the file whose run produced `E`; `CommandRemedy` says where its
+/// compile command comes from.
+Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
+                  const std::string &TU, llvm::StringRef CommandRemedy) {
   Finding F;
   F.Check = E.DiagnosticName;
   F.Severity = E.DiagLevel == ClangTidyError::Error ? Finding::Level::Error
                                                     : Finding::Level::Warning;
   F.Message = E.Message.Message;
-  if (!E.Message.FilePath.empty())
+  if (!E.Message.FilePath.empty()) {
     F.Loc = Sources.locate(absolute(E.Message.FilePath, E.BuildDirectory),
                            E.Message.FileOffset);
+  } else {
+    // The compiler driver's errors (an unknown flag, a bad -std) have no
+    // place in a source: they are about this file's compile command.
+    F.Loc.File = TU;
+    if (F.Severity == Finding::Level::Error)
+      F.Message += " (in the compile command of this file; " +
+                   CommandRemedy.str() + ")";
+  }
   for (const tooling::DiagnosticMessage &N : E.Notes) {
     FindingNote Note;
     Note.Message = N.Message;
     if (!N.FilePath.empty())
       Note.Loc = Sources.locate(absolute(N.FilePath, E.BuildDirectory),
                                 N.FileOffset);
+    else
+      Note.Loc.File = TU;
     F.Notes.push_back(std::move(Note));
   }
   return F;
+}
+
+bool missingDirectory(const tooling::CompileCommand &Cmd) {
+  return !Cmd.Directory.empty() && !llvm::sys::fs::is_directory(Cmd.Directory);
+}
+
+/// The database without the compile commands whose directory does not
+/// exist: clang's tooling aborts the whole process on those. They are
+/// reported by unusableInput().
+class ExistingDirectories : public tooling::CompilationDatabase {
+public:
+  explicit ExistingDirectories(const tooling::CompilationDatabase &Base)
+      : Base(Base) {}
+  std::vector<tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef File) const override {
+    std::vector<tooling::CompileCommand> Cmds = Base.getCompileCommands(File);
+    llvm::erase_if(Cmds, missingDirectory);
+    return Cmds;
+  }
+  std::vector<std::string> getAllFiles() const override {
+    return Base.getAllFiles();
+  }
+
+private:
+  const tooling::CompilationDatabase &Base;
+};
+
+/// Why clang cannot be given `File`, if it cannot: a pipe would block the
+/// run, a compile command whose directory is gone would abort it.
+/// `Listed`: the file came from the compilation database rather than the
+/// command line. `Skip` is set when no compile command is left to run.
+std::optional<std::string>
+unusableInput(const std::string &File, const tooling::CompilationDatabase &DB,
+              bool Listed, bool &Skip) {
+  Skip = true;
+  llvm::sys::fs::file_status Status;
+  if (std::error_code EC = llvm::sys::fs::status(File, Status))
+    return "cannot read the source file: " + EC.message() +
+           (Listed ? "; compile_commands.json lists it: regenerate the "
+                     "database, or first build the step that generates "
+                     "the file"
+                   : "; check the path");
+  if (Status.type() != llvm::sys::fs::file_type::regular_file)
+    return std::string("not a regular file (a directory, pipe or device); "
+                       "name source files only");
+  std::vector<tooling::CompileCommand> Cmds = DB.getCompileCommands(File);
+  auto Gone = llvm::find_if(Cmds, missingDirectory);
+  Skip = llvm::all_of(Cmds, missingDirectory) && !Cmds.empty();
+  if (Gone != Cmds.end())
+    return "the directory of its compile command, '" + Gone->Directory +
+           "', does not exist; regenerate compile_commands.json, or fix the "
+           "entry's \"directory\"" +
+           (Skip ? "" : " (the file's other compile commands are checked)");
+  Skip = false;
+  return std::nullopt;
 }
 
 std::unique_ptr<tooling::CompilationDatabase>
@@ -162,12 +231,39 @@ RunResult runUisanTidy(const Config &C) {
     F = absolute(F, "");
   R.TranslationUnits = Files.size();
 
+  // Inputs clang cannot be given are reported, each with its file and the
+  // remedy, and left out; the others are checked.
+  std::vector<Finding> InputErrors;
+  {
+    std::vector<std::string> Usable;
+    for (std::string &F : Files) {
+      bool Skip = false;
+      if (std::optional<std::string> Why =
+              unusableInput(F, *Compilations, C.Files.empty(), Skip)) {
+        Finding E;
+        E.Check = "clang-diagnostic-error";
+        E.Severity = Finding::Level::Error;
+        E.Loc.File = F;
+        E.Message = std::move(*Why);
+        InputErrors.push_back(std::move(E));
+      }
+      if (!Skip)
+        Usable.push_back(std::move(F));
+    }
+    Files = std::move(Usable);
+  }
+  const ExistingDirectories Commands(*Compilations);
+  const std::string CommandRemedy =
+      C.HasFixedArgs ? "fix the flags after '--'"
+                     : "fix the entry in compile_commands.json, or override "
+                       "the flag with --extra-arg";
+
   unsigned Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
-  Jobs = std::min<unsigned>(Jobs, Files.size());
+  Jobs = std::max<unsigned>(1, std::min<unsigned>(Jobs, Files.size()));
   const ClangTidyOptions Opts = tidyOptions(C);
 
   std::mutex Lock;
-  std::vector<ClangTidyError> All;
+  std::vector<std::pair<size_t, ClangTidyError>> All; // (file, error)
   std::atomic<size_t> Next{0};
   auto Worker = [&] {
     for (size_t I = Next++; I < Files.size(); I = Next++) {
@@ -177,11 +273,11 @@ RunResult runUisanTidy(const Config &C) {
       auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
           llvm::vfs::getRealFileSystem());
       std::vector<ClangTidyError> Errors =
-          runClangTidy(Context, *Compilations, {Files[I]}, FS,
+          runClangTidy(Context, Commands, {Files[I]}, FS,
                        /*ApplyAnyFix=*/false);
       std::lock_guard<std::mutex> G(Lock);
       for (ClangTidyError &E : Errors)
-        All.push_back(std::move(E));
+        All.push_back({I, std::move(E)});
     }
   };
   std::vector<std::thread> Threads;
@@ -196,10 +292,12 @@ RunResult runUisanTidy(const Config &C) {
   std::set<std::tuple<std::string, std::string, unsigned, unsigned,
                       std::string>>
       Seen;
-  for (const ClangTidyError &E : All) {
+  for (Finding &F : InputErrors)
+    R.Findings.push_back(std::move(F));
+  for (const auto &[File, E] : All) {
     if (E.DiagnosticName == "clang-tidy-config")
       continue; // rule-pack problems, already reported once above
-    Finding F = toFinding(E, Sources);
+    Finding F = toFinding(E, Sources, Files[File], CommandRemedy);
     if (Seen.insert({F.Check, F.Loc.File, F.Loc.Line, F.Loc.Column, F.Message})
             .second)
       R.Findings.push_back(std::move(F));
