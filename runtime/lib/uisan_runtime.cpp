@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -484,6 +483,15 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
     }
     g_registry.unlock();
     if (stub) {
+      // The API's demangled signature, from the symbolizer (no demangling
+      // in the app's heap); the qualified name if it cannot say.
+      static Stack api;
+      StackTrace entry;
+      entry.pc[0] = reinterpret_cast<uintptr_t>(stub->real) + 1; // looked up at pc - 1
+      entry.size = 1;
+      symbolizeStack(entry, api);
+      if (api.size && api.frames[0].function[0])
+        std::snprintf(r.what, sizeof(r.what), "%s", api.frames[0].function);
       const AuditToolkit &tk = g_audit->toolkits[stub->toolkit];
       std::strncpy(r.toolkit, tk.name, sizeof(r.toolkit) - 1);
       std::strncpy(r.ui_thread_name, tk.ui_thread_name, sizeof(r.ui_thread_name) - 1);
@@ -496,23 +504,6 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
     emit(r);
   }
   pthread_mutex_unlock(&g_report_mu);
-}
-
-/// The demangled signature of a C++ API ("QLabel::setText(QString const&)")
-/// when the process has a C++ runtime; else the stub's qualified name.
-void apiName(const AuditStub &stub, char *out, size_t cap) {
-  using DemangleFn = char *(*)(const char *, char *, size_t *, int *);
-  static DemangleFn demangle =
-      reinterpret_cast<DemangleFn>(dlsym(RTLD_DEFAULT, "__cxa_demangle"));
-  std::snprintf(out, cap, "%s", stub.api);
-  if (!demangle || stub.symbol[0] != '_' || stub.symbol[1] != 'Z')
-    return;
-  int status = -1;
-  if (char *d = demangle(stub.symbol, nullptr, nullptr, &status)) {
-    if (status == 0)
-      std::snprintf(out, cap, "%s", d);
-    free(d);
-  }
 }
 
 } // namespace
@@ -592,9 +583,7 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site) {
     return;
   StackTrace st;
   captureStack(st);
-  char what[256];
-  apiName(*stub, what, sizeof(what));
-  reportUiCall(ReportKind::UiCallOffThread, t, what, 0, st, stub, ui);
+  reportUiCall(ReportKind::UiCallOffThread, t, stub->api, 0, st, stub, ui);
 }
 
 const AuditShared *auditState() { return g_audit; }
