@@ -14,6 +14,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -174,6 +175,78 @@ unusableInput(const std::string &File, const tooling::CompilationDatabase &DB,
   return std::nullopt;
 }
 
+/// The compile_commands.json that autodetection reads for `Dir`: in it or
+/// the nearest parent with one (a compile_flags.txt found first: none).
+std::string findDatabaseFile(llvm::StringRef Dir) {
+  std::string Abs = absolute(Dir, "");
+  for (llvm::StringRef D = Abs; !D.empty(); D = llvm::sys::path::parent_path(D)) {
+    llvm::SmallString<256> Json(D), Flags(D);
+    llvm::sys::path::append(Json, "compile_commands.json");
+    llvm::sys::path::append(Flags, "compile_flags.txt");
+    if (llvm::sys::fs::exists(Json))
+      return std::string(Json);
+    if (llvm::sys::fs::exists(Flags))
+      return "";
+  }
+  return "";
+}
+
+const char *DatabaseRemedy =
+    "regenerate it (configure the build with "
+    "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON), or fix it";
+
+/// A compile_commands.json that is not a JSON array is an error naming the
+/// file and the place: clang's own reader takes the entries before a syntax
+/// error and goes on with them.
+std::string checkDatabaseFile(const std::string &Path) {
+  auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buffer)
+    return Path + ": error: cannot read the compilation database: " +
+           Buffer.getError().message();
+  // Paths need not be UTF-8 (clang reads them as bytes); only the syntax
+  // is checked here.
+  llvm::StringRef Text = (*Buffer)->getBuffer();
+  std::string Fixed;
+  if (!llvm::json::isUTF8(Text))
+    Text = Fixed = llvm::json::fixUTF8(Text);
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse(Text);
+  if (!Parsed) {
+    // "[line:col, byte=N]: message" -> "path:line:col: ..."
+    std::string Msg = llvm::toString(Parsed.takeError());
+    llvm::StringRef M = Msg;
+    unsigned Line = 0, Col = 0;
+    if (M.consume_front("[")) {
+      llvm::StringRef Place;
+      std::tie(Place, M) = M.split("]: ");
+      auto [L, Rest] = Place.split(':');
+      if (L.getAsInteger(10, Line) ||
+          Rest.split(',').first.getAsInteger(10, Col))
+        Line = 0;
+    }
+    std::string Where = Line ? ":" + std::to_string(Line) + ":" +
+                                   std::to_string(std::max(Col, 1u))
+                             : "";
+    return Path + Where + ": error: not valid JSON: " + M.str() + "; " +
+           DatabaseRemedy;
+  }
+  if (!Parsed->getAsArray())
+    return Path + ": error: not a compilation database: expected a JSON "
+                  "array of compile commands; " +
+           DatabaseRemedy;
+  return "";
+}
+
+/// Why autodetection failed for a database file that exists: the reader's
+/// own line ("json-compilation-database: Missing key: ...").
+std::string databaseProblem(const std::string &Path, llvm::StringRef Why) {
+  llvm::StringRef Line;
+  for (llvm::StringRef L : llvm::split(Why, '\n'))
+    if (L.consume_front("json-compilation-database: "))
+      Line = L.trim().rtrim('.');
+  return Path + ": error: not a usable compilation database" +
+         (Line.empty() ? "" : ": " + Line.str()) + "; " + DatabaseRemedy;
+}
+
 std::unique_ptr<tooling::CompilationDatabase>
 loadDatabase(const Config &C, std::string &Error) {
   if (C.HasFixedArgs)
@@ -181,19 +254,38 @@ loadDatabase(const Config &C, std::string &Error) {
                                                                C.FixedArgs);
   std::string Why;
   if (!C.BuildDir.empty()) {
+    std::string File = findDatabaseFile(C.BuildDir);
+    if (!File.empty() && !(Error = checkDatabaseFile(File)).empty())
+      return nullptr;
     if (auto DB = tooling::CompilationDatabase::autoDetectFromDirectory(
             C.BuildDir, Why))
       return DB;
+    if (!File.empty()) {
+      Error = databaseProblem(File, Why);
+      return nullptr;
+    }
     Error = "error: no compilation database found in '" + C.BuildDir +
-            "' or its parents (" + Why +
-            "); configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, "
-            "or give compiler flags after '--'";
+            "' or its parents (" +
+            (llvm::sys::fs::is_directory(C.BuildDir)
+                 ? "no compile_commands.json"
+                 : "the directory does not exist") +
+            "); configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
+            "and pass its build directory, or give compiler flags after '--'";
     return nullptr;
   }
   if (!C.Files.empty()) {
-    if (auto DB = tooling::CompilationDatabase::autoDetectFromSource(
-            absolute(C.Files.front(), ""), Why))
+    std::string Source = absolute(C.Files.front(), "");
+    std::string File =
+        findDatabaseFile(llvm::sys::path::parent_path(Source));
+    if (!File.empty() && !(Error = checkDatabaseFile(File)).empty())
+      return nullptr;
+    if (auto DB =
+            tooling::CompilationDatabase::autoDetectFromSource(Source, Why))
       return DB;
+    if (!File.empty()) {
+      Error = databaseProblem(File, Why);
+      return nullptr;
+    }
   }
   Error = "error: no compilation database: pass -p <build-dir> (with a "
           "compile_commands.json), or give compiler flags after '--'";

@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -123,7 +124,10 @@ class Case:
     """One robustness test case: its scratch directory, the tool, the
     failed expectations and the figures it records."""
 
-    def __init__(self, name, doc):
+    def __init__(self, name, doc, outside_build=False):
+        """`outside_build`: scratch in a temporary directory instead of the
+        build directory, for cases that need no compile_commands.json in
+        any parent directory (the build directory has one at its root)."""
         parser = argparse.ArgumentParser(description=doc)
         parser.add_argument("--tidy", required=True, help="uisan-tidy binary")
         parser.add_argument("--clang", default="",
@@ -140,9 +144,13 @@ class Case:
         self.name = name
         self.tidy_exe = os.path.abspath(self.args.tidy)
         self.seed = os.path.abspath(self.args.seed_include)
-        self.dir = os.path.join(os.path.abspath(self.args.work), name)
-        shutil.rmtree(self.dir, ignore_errors=True)
-        os.makedirs(self.dir)
+        self.temporary = outside_build
+        if outside_build:
+            self.dir = tempfile.mkdtemp(prefix="uisan-robust-%s-" % name)
+        else:
+            self.dir = os.path.join(os.path.abspath(self.args.work), name)
+            shutil.rmtree(self.dir, ignore_errors=True)
+            os.makedirs(self.dir)
         self.mem_bytes = int(self.args.mem_gib * (1 << 30))
         self.failures = []
         self.figures = {}
@@ -233,7 +241,9 @@ class Case:
         self.figures[key] = value
 
     def finish(self):
-        path = os.path.join(self.dir, "figures.json")
+        os.makedirs(os.path.abspath(self.args.work), exist_ok=True)
+        path = os.path.join(os.path.abspath(self.args.work),
+                            self.name + ".figures.json")
         with open(path, "w") as f:
             json.dump(self.figures, f, indent=2, sort_keys=True)
         if self.figures:
@@ -242,6 +252,8 @@ class Case:
             print("FAIL: " + msg)
         print("%s: %d of %d checks failed" % (self.name, len(self.failures),
                                              self.checks))
+        if self.temporary and not self.failures:
+            shutil.rmtree(self.dir, ignore_errors=True)
         sys.exit(1 if self.failures else 0)
 
 
