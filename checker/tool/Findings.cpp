@@ -104,9 +104,16 @@ const char *levelName(Finding::Level L) {
   return "warning";
 }
 
+/// JSON strings must be UTF-8, but paths and compiler messages (quoting the
+/// source) need not be: invalid bytes become U+FFFD here, where
+/// llvm::json::Value would assert on them in builds with assertions.
+std::string utf8(llvm::StringRef S) {
+  return llvm::json::isUTF8(S) ? S.str() : llvm::json::fixUTF8(S);
+}
+
 llvm::json::Object locationJson(const SourceLocationInfo &L) {
   return llvm::json::Object{
-      {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+      {"file", utf8(L.File)}, {"line", L.Line}, {"column", L.Column}};
 }
 
 } // namespace
@@ -126,13 +133,13 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
     llvm::json::Array Notes;
     for (const FindingNote &N : F.Notes) {
       llvm::json::Object Note = locationJson(N.Loc);
-      Note["message"] = N.Message;
+      Note["message"] = utf8(N.Message);
       Notes.push_back(std::move(Note));
     }
     llvm::json::Object Item = locationJson(F.Loc);
-    Item["check"] = F.Check;
+    Item["check"] = utf8(F.Check);
     Item["severity"] = levelName(F.Severity);
-    Item["message"] = F.Message;
+    Item["message"] = utf8(F.Message);
     Item["notes"] = std::move(Notes);
     Items.push_back(std::move(Item));
   }
@@ -205,7 +212,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     if (!RuleIndex.count(F.Check)) {
       RuleIndex[F.Check] = Rules.size();
       Rules.push_back(llvm::json::Object{
-          {"id", F.Check},
+          {"id", utf8(F.Check)},
           {"shortDescription",
            llvm::json::Object{{"text", F.Check == "clang-diagnostic-error"
                                            ? "The source does not compile"
@@ -221,7 +228,7 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       Related.push_back(llvm::json::Object{
           {"id", Id++},
           {"physicalLocation", physicalLocation(N.Loc, SourceRoot)},
-          {"message", llvm::json::Object{{"text", N.Message}}}});
+          {"message", llvm::json::Object{{"text", utf8(N.Message)}}}});
     // A fingerprint that survives edits above the finding: the check, the
     // file, the message and the text of the line, not its number.
     llvm::SHA1 Hash;
@@ -238,10 +245,10 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     std::string Fingerprint = llvm::toHex(Hash.final(), /*LowerCase=*/true);
 
     llvm::json::Object Result{
-        {"ruleId", F.Check},
+        {"ruleId", utf8(F.Check)},
         {"ruleIndex", RuleIndex[F.Check]},
         {"level", levelName(F.Severity)},
-        {"message", llvm::json::Object{{"text", F.Message}}},
+        {"message", llvm::json::Object{{"text", utf8(F.Message)}}},
         {"locations",
          llvm::json::Array{llvm::json::Object{
              {"physicalLocation", physicalLocation(F.Loc, SourceRoot)}}}},
