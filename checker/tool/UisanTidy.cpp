@@ -362,8 +362,11 @@ RunResult runUisanTidy(const Config &C) {
       // Each TU gets its own context: ClangTidyContext is not thread-safe.
       ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
           ClangTidyGlobalOptions(), Opts));
+      // A file system with its own working directory: clang's tooling
+      // changes into each compile command's directory, and the shared real
+      // file system would change the process's, under the other workers.
       auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-          llvm::vfs::getRealFileSystem());
+          llvm::vfs::createPhysicalFileSystem());
       std::vector<ClangTidyError> Errors =
           runClangTidy(Context, Commands, {Files[I]}, FS,
                        /*ApplyAnyFix=*/false);
