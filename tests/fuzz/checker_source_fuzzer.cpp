@@ -4,8 +4,10 @@
 //
 // A source that does not compile is fine (it becomes an error finding); a
 // crash, sanitizer report, leak or an input that runs past libFuzzer's
-// -timeout is not. The input is written to one file in a private temporary
-// directory: the driver, like clang-tidy, reads its TUs from disk.
+// -timeout is not. The driver, like clang-tidy, reads its TUs from disk, so
+// each input is written to a file in a temporary directory of its own and
+// removed right after (libFuzzer usually ends with _Exit, so clean-up at
+// exit would not run).
 //
 // The standard and seed-model headers come precompiled (-include-pch, see
 // checker_source_fuzzer_prelude.h), a quarter less time per input (most of
@@ -25,32 +27,46 @@
 
 namespace {
 
-std::string Dir;
-std::string File;
 bool UsePch = false;
 
-void removeDir() {
-  if (!File.empty())
+/// The input as a file in a fresh temporary directory, for one run.
+class TempInput {
+public:
+  TempInput(const uint8_t *Data, size_t Size) {
+    const char *Tmp = std::getenv("TMPDIR");
+    std::string Template = std::string(Tmp && *Tmp ? Tmp : "/tmp") +
+                           "/uisan-fuzz-XXXXXX";
+    if (!::mkdtemp(Template.data()))
+      die("mkdtemp");
+    Dir = Template;
+    File = Dir + "/input.cpp";
+    std::FILE *F = std::fopen(File.c_str(), "wb");
+    if (!F)
+      die(File.c_str());
+    bool Ok = std::fwrite(Data, 1, Size, F) == Size;
+    if (std::fclose(F) != 0 || !Ok)
+      die(File.c_str());
+  }
+  ~TempInput() {
     ::unlink(File.c_str());
-  if (!Dir.empty())
     ::rmdir(Dir.c_str());
-}
+  }
+  TempInput(const TempInput &) = delete;
+  TempInput &operator=(const TempInput &) = delete;
 
-bool writeInput(const uint8_t *Data, size_t Size) {
-  std::FILE *F = std::fopen(File.c_str(), "wb");
-  if (!F)
-    return false;
-  bool Ok = std::fwrite(Data, 1, Size, F) == Size;
-  return std::fclose(F) == 0 && Ok;
-}
+  std::string Dir;
+  std::string File;
 
-uisan::tidy::RunResult check(const uint8_t *Data, size_t Size) {
-  if (!writeInput(Data, Size)) {
-    std::perror("checker_source_fuzzer: cannot write the input");
+private:
+  [[noreturn]] static void die(const char *What) {
+    std::perror(What);
     std::exit(1);
   }
+};
+
+uisan::tidy::RunResult check(const TempInput &Input) {
   uisan::tidy::Config C;
-  C.Files = {File};
+  C.Files = {Input.File};
   C.HasFixedArgs = true;
   C.FixedArgs = {"-std=c++17",
                  "-I" UISAN_FUZZ_FIXTURES_DIR "/seed/include",
@@ -80,25 +96,14 @@ bool hasErrors(const uisan::tidy::RunResult &R) {
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-  const char *Tmp = std::getenv("TMPDIR");
-  std::string Template = std::string(Tmp && *Tmp ? Tmp : "/tmp") +
-                         "/uisan-fuzz-XXXXXX";
-  if (!::mkdtemp(Template.data())) {
-    std::perror("checker_source_fuzzer: mkdtemp");
-    std::exit(1);
-  }
-  Dir = Template;
-  File = Dir + "/input.cpp";
-  std::atexit(removeDir);
-
 #ifdef UISAN_FUZZ_PCH
   // A PCH from another Clang release, or older than a seed header, is
   // refused by clang; then every input would be a compile error.
   const char *NoPch = std::getenv("UISAN_FUZZ_NO_PCH");
   UsePch = !(NoPch && *NoPch && *NoPch != '0');
   static const char Probe[] = "void probe() { seed::Thread([] {}).start(); }\n";
-  if (UsePch && hasErrors(check(reinterpret_cast<const uint8_t *>(Probe),
-                                sizeof(Probe) - 1))) {
+  if (UsePch && hasErrors(check(TempInput(
+                     reinterpret_cast<const uint8_t *>(Probe), sizeof(Probe) - 1)))) {
     std::fprintf(stderr, "checker_source_fuzzer: %s does not load; parsing the "
                          "headers for every input instead (rebuild the target)\n",
                  UISAN_FUZZ_PCH);
@@ -109,14 +114,15 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  uisan::tidy::RunResult R = check(Data, Size);
+  TempInput Input(Data, Size);
+  uisan::tidy::RunResult R = check(Input);
   (void)R.exitCode();
 
   llvm::raw_null_ostream Null;
   uisan::tidy::SourceCache Sources;
   uisan::tidy::printText(Null, R.Findings, Sources);
   uisan::tidy::printJson(Null, R.Findings);
-  uisan::tidy::printSarif(Null, R.Findings, Sources, Dir,
+  uisan::tidy::printSarif(Null, R.Findings, Sources, Input.Dir,
                           uisan::tidy::versionString());
   return 0;
 }
