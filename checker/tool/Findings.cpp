@@ -10,11 +10,12 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA1.h"
 
+#include <algorithm>
 #include <map>
 
 namespace uisan::tidy {
 
-const std::string *SourceCache::contents(const std::string &File) {
+const SourceCache::Source *SourceCache::contents(const std::string &File) {
   auto It = Files.find(File);
   if (It != Files.end())
     return &It->second;
@@ -32,41 +33,39 @@ const std::string *SourceCache::contents(const std::string &File) {
     Missing[File] = true;
     return nullptr;
   }
-  return &(Files[File] = (*Buffer)->getBuffer().str());
+  // Line starts once per file: a huge file with many findings would
+  // otherwise be scanned from its start for every finding and note.
+  Source &S = Files[File];
+  S.Text = (*Buffer)->getBuffer().str();
+  S.LineStarts.push_back(0);
+  for (size_t I = 0; I < S.Text.size(); ++I)
+    if (S.Text[I] == '\n')
+      S.LineStarts.push_back(I + 1);
+  return &S;
 }
 
 SourceLocationInfo SourceCache::locate(const std::string &File,
                                        unsigned Offset) {
   SourceLocationInfo Loc{File, 0, 0};
-  const std::string *Text = contents(File);
-  if (!Text || Offset > Text->size())
+  const Source *S = contents(File);
+  if (!S || Offset > S->Text.size())
     return Loc;
-  Loc.Line = 1;
-  size_t LineStart = 0;
-  for (size_t I = 0; I < Offset; ++I)
-    if ((*Text)[I] == '\n') {
-      ++Loc.Line;
-      LineStart = I + 1;
-    }
-  Loc.Column = Offset - LineStart + 1;
+  auto Next = std::upper_bound(S->LineStarts.begin(), S->LineStarts.end(),
+                               size_t(Offset));
+  Loc.Line = Next - S->LineStarts.begin();
+  Loc.Column = Offset - *(Next - 1) + 1;
   return Loc;
 }
 
 std::string SourceCache::lineText(const std::string &File, unsigned Line) {
-  const std::string *Text = contents(File);
-  if (!Text || Line == 0)
+  const Source *S = contents(File);
+  if (!S || Line == 0 || Line > S->LineStarts.size())
     return "";
-  size_t Start = 0;
-  for (unsigned L = 1; L < Line; ++L) {
-    Start = Text->find('\n', Start);
-    if (Start == std::string::npos)
-      return "";
-    ++Start;
-  }
-  size_t End = Text->find('\n', Start);
-  std::string Result = Text->substr(Start, End == std::string::npos
-                                               ? std::string::npos
-                                               : End - Start);
+  size_t Start = S->LineStarts[Line - 1];
+  size_t End = S->Text.find('\n', Start);
+  std::string Result = S->Text.substr(Start, End == std::string::npos
+                                                 ? std::string::npos
+                                                 : End - Start);
   if (!Result.empty() && Result.back() == '\r')
     Result.pop_back();
   return Result;

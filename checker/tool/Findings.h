@@ -48,8 +48,12 @@ public:
   std::string lineText(const std::string &File, unsigned Line);
 
 private:
-  const std::string *contents(const std::string &File);
-  llvm::StringMap<std::string> Files;
+  struct Source {
+    std::string Text;
+    std::vector<size_t> LineStarts; ///< offset of each line's first byte
+  };
+  const Source *contents(const std::string &File);
+  llvm::StringMap<Source> Files;
   llvm::StringMap<bool> Missing;
 };
 
