@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/GlobPattern.h"
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -118,6 +120,47 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
     F.Notes.push_back(std::move(Note));
   }
   return F;
+}
+
+/// An alternate signal stack for the calling thread while this lives, so
+/// that the crash handler can run when clang has used up the thread's own.
+class AlternateSignalStack {
+public:
+  AlternateSignalStack() : Memory(new char[Size]) {
+    stack_t Stack{};
+    Stack.ss_sp = Memory.get();
+    Stack.ss_size = Size;
+    Installed = sigaltstack(&Stack, &Previous) == 0;
+  }
+  ~AlternateSignalStack() {
+    if (Installed)
+      sigaltstack(&Previous, nullptr);
+  }
+
+private:
+  static constexpr size_t Size = 1 << 16;
+  std::unique_ptr<char[]> Memory;
+  stack_t Previous{};
+  bool Installed = false;
+};
+
+std::string crashMessage(int RetCode) {
+  std::string Signal;
+  if (RetCode > 128) {
+    int Number = RetCode - 128;
+    const char *Name = Number == SIGSEGV   ? ", SIGSEGV"
+                       : Number == SIGBUS  ? ", SIGBUS"
+                       : Number == SIGABRT ? ", SIGABRT"
+                       : Number == SIGFPE  ? ", SIGFPE"
+                       : Number == SIGILL  ? ", SIGILL"
+                                           : "";
+    Signal = " (signal " + std::to_string(Number) + Name + ")";
+  }
+  return "the check crashed on this file" + Signal +
+         "; its findings are lost, the other files were checked. Code "
+         "nested too deeply for clang's stack is a common cause (clang++ "
+         "-fsyntax-only then crashes on the file too); otherwise please "
+         "report it with the file";
 }
 
 bool missingDirectory(const tooling::CompileCommand &Cmd) {
@@ -358,19 +401,37 @@ RunResult runUisanTidy(const Config &C) {
   std::vector<std::pair<size_t, ClangTidyError>> All; // (file, error)
   std::atomic<size_t> Next{0};
   auto Worker = [&] {
+    AlternateSignalStack AltStack;
     for (size_t I = Next++; I < Files.size(); I = Next++) {
-      // Each TU gets its own context: ClangTidyContext is not thread-safe.
-      ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
-          ClangTidyGlobalOptions(), Opts));
-      // A file system with its own working directory: clang's tooling
-      // changes into each compile command's directory, and the shared real
-      // file system would change the process's, under the other workers.
-      auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-          llvm::vfs::createPhysicalFileSystem());
-      std::vector<ClangTidyError> Errors =
-          runClangTidy(Context, Commands, {Files[I]}, FS,
-                       /*ApplyAnyFix=*/false);
+      std::vector<ClangTidyError> Errors;
+      // A crash in one TU (clang out of stack on code nested too deeply)
+      // loses that TU only, when crash recovery is enabled (uisan-tidy
+      // does); what the crashed run allocated is left, not torn down.
+      llvm::CrashRecoveryContext CRC;
+      bool Finished = CRC.RunSafely([&] {
+        // Each TU gets its own context: ClangTidyContext is not
+        // thread-safe.
+        ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
+            ClangTidyGlobalOptions(), Opts));
+        // A file system with its own working directory: clang's tooling
+        // changes into each compile command's directory, and the shared
+        // real file system would change the process's, under the other
+        // workers.
+        auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+            llvm::vfs::createPhysicalFileSystem());
+        Errors = runClangTidy(Context, Commands, {Files[I]}, FS,
+                              /*ApplyAnyFix=*/false);
+      });
       std::lock_guard<std::mutex> G(Lock);
+      if (!Finished) {
+        Finding E;
+        E.Check = "clang-diagnostic-error";
+        E.Severity = Finding::Level::Error;
+        E.Loc.File = Files[I];
+        E.Message = crashMessage(CRC.RetCode);
+        InputErrors.push_back(std::move(E));
+        continue;
+      }
       for (ClangTidyError &E : Errors)
         All.push_back({I, std::move(E)});
     }
@@ -475,6 +536,21 @@ cl::opt<std::string> ConfigOpt(
     cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no summary line on stderr"), cl::cat(Category));
 
+/// A crash while checking a TU becomes an error for that TU (see
+/// runUisanTidy). The handlers run on the workers' alternate signal
+/// stacks, so that a stack overflow is caught too.
+void enableCrashRecovery() {
+  llvm::CrashRecoveryContext::Enable();
+  for (int Signal : {SIGSEGV, SIGBUS}) {
+    struct sigaction Action;
+    if (sigaction(Signal, nullptr, &Action) == 0 &&
+        Action.sa_handler != SIG_DFL && Action.sa_handler != SIG_IGN) {
+      Action.sa_flags |= SA_ONSTACK;
+      sigaction(Signal, &Action, nullptr);
+    }
+  }
+}
+
 /// Each positive entry of --checks must name a known check or match one.
 std::vector<std::string> verifyChecks(llvm::StringRef Checks) {
   std::vector<std::string> Problems;
@@ -524,6 +600,7 @@ int uisanTidyMain(int Argc, const char **Argv) {
       [](llvm::raw_ostream &OS) { OS << versionString() << '\n'; });
   if (!cl::ParseCommandLineOptions(ToolArgc, Argv, Overview, &llvm::errs()))
     return ExitError;
+  enableCrashRecovery();
 
   C.Checks = ChecksOpt;
   C.RulePacks = RulesOpt;

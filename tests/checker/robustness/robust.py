@@ -1,8 +1,8 @@
 """Shared pieces of the uisan-tidy robustness tests.
 
 Every command runs under a wall-clock limit (a hang is a failure, not a
-stuck ctest) and an address-space cap (RLIMIT_AS, 4 GiB unless --mem-gib
-says otherwise), in its own process group. Its exit status, wall time and
+stuck ctest), an address-space cap (RLIMIT_AS, 4 GiB unless --mem-gib
+says otherwise) and an 8 MiB stack limit, in its own process group. Its exit status, wall time and
 peak RSS (from wait4) are recorded. A case collects failed expectations and
 prints them all, then a figures line, and exits 1 if anything failed.
 
@@ -89,6 +89,9 @@ def run(cmd, cwd, timeout, mem_bytes, stdin=None):
         if mem_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # The usual 8 MiB stack, whatever the shell running ctest has: how
+        # deep clang gets before it runs out must not depend on it.
+        resource.setrlimit(resource.RLIMIT_STACK, (8 << 20, 8 << 20))
 
     timed_out = threading.Event()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
