@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import robust  # noqa: E402
 
 N = 16
-RUNS = 5
+RUNS = 3
 c = robust.Case("parallel_directories", __doc__)
 c.write("include/worker.h", """#pragma once
 #include <seed/st.h>
