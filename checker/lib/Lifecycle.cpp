@@ -8,7 +8,9 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -199,9 +201,14 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
   const Stmt *Body = FD->getBody();
   if (!Body)
     return Handles;
-  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+  // An explicit stack, not recursion: expressions nest as deep as the
+  // code's longest operator chain (tens of thousands of levels), more than
+  // the thread's stack holds at one frame per level.
+  llvm::SmallVector<const Stmt *, 64> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
     if (!S)
-      return;
+      continue;
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls()) {
         const auto *VD = dyn_cast<VarDecl>(D);
@@ -278,10 +285,12 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
         }
         Handles.push_back(H);
       }
+    // Children pushed in reverse, so they are visited in source order.
+    size_t First = Work.size();
     for (const Stmt *Child : S->children())
-      Visit(Child);
-  };
-  Visit(Body);
+      Work.push_back(Child);
+    std::reverse(Work.begin() + First, Work.end());
+  }
   return Handles;
 }
 
