@@ -20,6 +20,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <algorithm>
 #include <atomic>
@@ -436,11 +437,14 @@ RunResult runUisanTidy(const Config &C) {
         All.push_back({I, std::move(E)});
     }
   };
-  std::vector<std::thread> Threads;
-  for (unsigned I = 1; I < Jobs; ++I)
-    Threads.emplace_back(Worker);
-  Worker();
-  for (std::thread &T : Threads)
+  // Every worker gets a thread with a large stack: clang and the checks
+  // recurse once per nesting level of the code, and 8 MiB ran out on sums
+  // that clang++ -fsyntax-only compiles. Only the pages used are committed.
+  const std::optional<unsigned> WorkerStackSize = 64u << 20;
+  std::vector<llvm::thread> Threads;
+  for (unsigned I = 0; I < Jobs; ++I)
+    Threads.emplace_back(WorkerStackSize, Worker);
+  for (llvm::thread &T : Threads)
     T.join();
 
   // A header's findings appear once per TU that includes it: keep one.
