@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -277,7 +278,11 @@ void onThreadExit(void *p) {
   g_registry.finished(t); // t may be reused from here on
 }
 
+// A fork from inside the runtime (a sanitizer turning the symbolizer's vfork
+// into fork, while a report holds the locks) must not take them again.
 void forkPrepare() {
+  if (t_in_runtime)
+    return;
   pthread_mutex_lock(&g_report_mu);
   g_registry.lock();
   g_runs.lock();
@@ -285,6 +290,8 @@ void forkPrepare() {
 }
 
 void forkParent() {
+  if (t_in_runtime)
+    return;
   g_executors.unlock();
   g_runs.unlock();
   g_registry.unlock();
@@ -292,6 +299,10 @@ void forkParent() {
 }
 
 void forkChild() {
+  if (t_in_runtime) {
+    symbolizerAfterForkChild();
+    return;
+  }
   pthread_mutex_init(&g_report_mu, nullptr);
   g_registry.afterForkChild(t_self);
   g_runs.afterForkChild();
@@ -373,7 +384,9 @@ void runtimeInit() {
         "' for ui_thread (in UISAN_OPTIONS); use pack, main or first-ui-call");
   if (g_flags.help)
     printFlagsHelp(g_flags, 2);
-  if (g_flags.use_libunwind)
+  // Under TSan, libunwind's per-thread cache is freed after TSan has shut
+  // the thread down (a crash at thread exit): keep to libgcc's unwinder.
+  if (g_flags.use_libunwind && !dlsym(RTLD_DEFAULT, "__tsan_init"))
     initUnwinder();
   g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ", 2);
   if (!g_flags.json_path.empty())

@@ -392,10 +392,20 @@ int launcherMain(int argc, char **argv) {
   }
   std::string preload = getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "";
   preload = preload.empty() ? runtime : preload + ":" + runtime;
+  bool tsan = false;
   if (!program.empty())
-    for (const std::string &sanitizer : neededSanitizerRuntimes(program))
-      if (preload.find(sanitizer) == std::string::npos)
+    for (const std::string &sanitizer : neededSanitizerRuntimes(program)) {
+      if (preload.find(sanitizer) != std::string::npos)
+        continue;
+      // ASan must come first; TSan goes after libuisan, so that its own
+      // background thread is not created through uisan's interceptor.
+      if (sanitizer.rfind("libtsan", 0) == 0) {
+        tsan = true;
+        preload += ":" + sanitizer;
+      } else {
         preload = sanitizer + ":" + preload;
+      }
+    }
   setenv("LD_PRELOAD", preload.c_str(), 1);
   // The audit module goes after any the app brings: it then wraps what
   // theirs bind (their substitutes are the "real" functions of its stubs).
@@ -405,6 +415,13 @@ int launcherMain(int argc, char **argv) {
     audits = audits.empty() ? audit : audits + ":" + audit;
     setenv("LD_AUDIT", audits.c_str(), 1);
     setenv("UISAN_AUDIT_SPEC", spec.c_str(), 1);
+    if (tsan) {
+      // With an audit module, glibc sizes static TLS before libtsan (~770 KiB
+      // of TLS) loads; reserve room for it.
+      std::string t = getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "";
+      t += (t.empty() ? "" : ":") + std::string("glibc.rtld.optional_static_tls=1048576");
+      setenv("GLIBC_TUNABLES", t.c_str(), 1);
+    }
   } else if (toolkits && !spec.empty()) {
     std::fprintf(stderr, "uisan-run: warning: cannot find libuisan_audit.so next to uisan-run "
                          "(set UISAN_AUDIT_LIBRARY); calls into toolkits are not checked\n");

@@ -112,6 +112,7 @@ def main():
         # purpose, and LeakSanitizer's exit-time check would add its own
         # report and exit status.
         env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
+        env["TSAN_OPTIONS"] = (env.get("TSAN_OPTIONS", "") + ":report_thread_leaks=0").lstrip(":")
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=args.timeout, env=env, text=True)
         reports = []
