@@ -206,35 +206,42 @@ const char *keep(const char *text);
 bool cachedAny(const void *self, const QualifiedName &owner, ClassHierarchy::Visitor visit,
                void *ctx);
 
-/// The ClassHierarchy classify() sees: verdicts are cached per class and
+/// The class hierarchy from the objects' RTTI, uncached.
+bool walkRtti(const QualifiedName &owner, ClassHierarchy::Visitor visit, void *ctx) {
+  ClassHierarchy rtti = g_rtti.view();
+  return rtti.any(rtti.self, owner, visit, ctx);
+}
+
+/// The ClassHierarchy classify() sees for `toolkit` (held by the caller for
+/// as long as the hierarchy is used): verdicts are cached per class and
 /// toolkit. (The visitor of one toolkit always decides the same for the
 /// same owner, so its answer can be reused.)
-int g_query_toolkit;
-ClassHierarchy cachedHierarchy() { return {cachedAny, nullptr}; }
+ClassHierarchy cachedHierarchy(const int &toolkit) { return {cachedAny, &toolkit}; }
 
-bool cachedAny(const void *, const QualifiedName &owner, ClassHierarchy::Visitor visit,
+bool cachedAny(const void *self, const QualifiedName &owner, ClassHierarchy::Visitor visit,
                void *ctx) {
+  int toolkit = *static_cast<const int *>(self);
   if (!owner.owner_mangled[0])
-    return g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+    return walkRtti(owner, visit, ctx);
   uint32_t h = 2166136261u;
   for (const char *p = owner.owner_mangled; *p; ++p)
     h = (h ^ static_cast<unsigned char>(*p)) * 16777619u;
-  h ^= static_cast<uint32_t>(g_query_toolkit) * 0x9e3779b9u;
+  h ^= static_cast<uint32_t>(toolkit) * 0x9e3779b9u;
   for (uint32_t n = 0, i = h & (kClassCacheSize - 1); n < kClassCacheSize;
        ++n, i = (i + 1) & (kClassCacheSize - 1)) {
     ClassVerdict &v = g_class_cache[i];
-    if (v.owner && v.hash == h && v.toolkit == g_query_toolkit &&
+    if (v.owner && v.hash == h && v.toolkit == toolkit &&
         !std::strcmp(v.owner, owner.owner_mangled))
       return v.ui;
     if (!v.owner) {
-      bool ui = g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+      bool ui = walkRtti(owner, visit, ctx);
       const char *kept = keep(owner.owner_mangled);
       if (kept[0])
-        v = {h, static_cast<int16_t>(g_query_toolkit), ui, kept};
+        v = {h, static_cast<int16_t>(toolkit), ui, kept};
       return ui;
     }
   }
-  return g_rtti.view().any(g_rtti.view().self, owner, visit, ctx);
+  return walkRtti(owner, visit, ctx); // cache full
 }
 
 int32_t stubFor(uintptr_t address, const Object *def, const char *symbol);
@@ -289,7 +296,21 @@ struct VtableWalk {
 
 const struct link_map *g_main_map; // the executable: where copy relocations put data
 
-void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &layout, const FunctionTable &table);
+/// Points the slots holding UI functions at their stubs. The caller made
+/// the pages writable (setRelroWritable).
+void patchSlots(uintptr_t *slots, size_t n, const FunctionTable &table) {
+  for (size_t i = 0; i < n; ++i) {
+    FunctionTable::Entry *f = table.find(slots[i]);
+    if (!f)
+      continue;
+    int32_t stub = stubFor(f->address, f->object, f->name);
+    if (stub < 0)
+      continue;
+    __atomic_store_n(&slots[i], reinterpret_cast<uintptr_t>(stubCode(static_cast<uint32_t>(stub))),
+                     __ATOMIC_RELEASE);
+    ++g_shared->vtable_slots;
+  }
+}
 
 /// Routes the UI functions in one vtable through their stubs: the
 /// library's own, and the executable's copy if it has one (a non-PIC or
@@ -302,20 +323,19 @@ void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
   // Only the vtables of UI classes: "_ZTV" + the class's mangled name.
   QualifiedName cls;
   char member[200];
-  std::snprintf(member, sizeof(member), "_ZN%s1xEv", name + 4);
   if (name[4] == 'N') // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
     std::snprintf(member, sizeof(member), "_ZN%.*s1xEv", static_cast<int>(std::strlen(name) - 6),
                   name + 5);
-  g_query_toolkit = w->object->toolkit;
+  else // _ZTV6QLabel -> _ZN6QLabel1xEv
+    std::snprintf(member, sizeof(member), "_ZN%s1xEv", name + 4);
   if (!qualifiedName(member, cls) ||
-      !isUiClass(g_spec, w->object->toolkit, cls, cachedHierarchy()))
+      !isUiClass(g_spec, w->object->toolkit, cls, cachedHierarchy(w->object->toolkit)))
     return;
   size_t n = sym.st_size / sizeof(uintptr_t);
-  patchSlots(reinterpret_cast<uintptr_t *>(w->object->map->l_addr + sym.st_value), n, w->layout,
-             *w->table);
+  patchSlots(reinterpret_cast<uintptr_t *>(w->object->map->l_addr + sym.st_value), n, *w->table);
   if (g_main_map && w->main_layout.end)
     if (void *copy = lookupSymbol(g_main_map, name))
-      patchSlots(static_cast<uintptr_t *>(copy), n, w->main_layout, *w->table);
+      patchSlots(static_cast<uintptr_t *>(copy), n, *w->table);
 }
 
 /// The pages wholly inside an object's RELRO segment are read-only once it
@@ -328,20 +348,6 @@ bool setRelroWritable(const ObjectLayout &layout, bool writable) {
                   writable ? PROT_READ | PROT_WRITE : PROT_READ) == 0;
 }
 
-void patchSlots(uintptr_t *slots, size_t n, const ObjectLayout &, const FunctionTable &table) {
-  for (size_t i = 0; i < n; ++i) {
-    FunctionTable::Entry *f = table.find(slots[i]);
-    if (!f)
-      continue;
-    int32_t stub = stubFor(f->address, f->object, f->name);
-    if (stub < 0)
-      continue;
-    // The caller made the pages writable (setRelroWritable).
-    __atomic_store_n(&slots[i], reinterpret_cast<uintptr_t>(stubCode(static_cast<uint32_t>(stub))),
-                     __ATOMIC_RELEASE);
-    ++g_shared->vtable_slots;
-  }
-}
 
 /// Patches the vtables of the toolkit libraries loaded at start-up, which
 /// are relocated by the time libuisan.so attaches.
@@ -444,10 +450,8 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
       continue;
     QualifiedName name;
     uint16_t flags = 0;
-    if (qualifiedName(symbol, name)) {
-      g_query_toolkit = def->toolkit;
-      flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy());
-    }
+    if (qualifiedName(symbol, name))
+      flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy(def->toolkit));
     int32_t stub = -1;
     if (flags) {
       uint32_t i = g_shared->stub_count;

@@ -92,11 +92,11 @@ void die(const char *a, const char *b = "", const char *c = "") {
   _exit(kBadOptionsExitCode);
 }
 
-/// The runtime's own copy of stderr: reports still reach it after the app
-/// closes (or reuses) fd 2.
-int privateStderr() {
-  int fd = fcntl(2, F_DUPFD_CLOEXEC, 100);
-  return fd >= 0 ? fd : 2;
+/// The runtime's own copy of stdout or stderr: reports still reach it after
+/// the app closes (or reuses) the descriptor.
+int privateCopy(int std_fd) {
+  int fd = fcntl(std_fd, F_DUPFD_CLOEXEC, 100);
+  return fd >= 0 ? fd : std_fd;
 }
 
 /// Opens a report destination. A file that cannot be opened is no reason
@@ -104,11 +104,9 @@ int privateStderr() {
 /// the message says so.
 int openOutput(const char *path, const char *option, int fallback) {
   if (!std::strcmp(path, "stderr"))
-    return privateStderr();
-  if (!std::strcmp(path, "stdout")) {
-    int fd = fcntl(1, F_DUPFD_CLOEXEC, 100);
-    return fd >= 0 ? fd : 1;
-  }
+    return privateCopy(2);
+  if (!std::strcmp(path, "stdout"))
+    return privateCopy(1);
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     char buf[1400];
@@ -116,7 +114,7 @@ int openOutput(const char *path, const char *option, int fallback) {
     out.str("uisan: WARNING: cannot open ").str(option).str(path).str(": ");
     out.str(std::strerror(errno)).str(fallback >= 0 ? "; reports go to stderr instead\n"
                                                     : "; no JSON reports will be written\n");
-    int err = privateStderr();
+    int err = privateCopy(2);
     out.flushTo(err);
     if (fallback < 0 && err != 2)
       close(err);

@@ -58,12 +58,14 @@ std::string selfDir() {
   return path.substr(0, path.rfind('/'));
 }
 
-std::string findRuntime() {
-  if (const char *env = getenv("UISAN_RUNTIME_LIBRARY"))
+/// One of uisan's libraries (`file`): `$env_var` if set, else next to
+/// uisan-run or in the lib directory beside its bin directory; "" if none.
+std::string findLibrary(const char *env_var, const std::string &file) {
+  if (const char *env = getenv(env_var))
     return env;
   std::string dir = selfDir();
-  for (const char *rel : {"/libuisan.so", "/../lib/libuisan.so", "/../lib/uisan/libuisan.so"}) {
-    std::string candidate = dir + rel;
+  for (const char *rel : {"/", "/../lib/", "/../lib/uisan/"}) {
+    std::string candidate = dir + rel + file;
     if (access(candidate.c_str(), R_OK) == 0)
       return candidate;
   }
@@ -181,19 +183,6 @@ std::vector<std::string> neededSanitizerRuntimes(const std::string &file) {
   }
   close(fd);
   return found;
-}
-
-std::string findAuditModule() {
-  if (const char *env = getenv("UISAN_AUDIT_LIBRARY"))
-    return env;
-  std::string dir = selfDir();
-  for (const char *rel :
-       {"/libuisan_audit.so", "/../lib/libuisan_audit.so", "/../lib/uisan/libuisan_audit.so"}) {
-    std::string candidate = dir + rel;
-    if (access(candidate.c_str(), R_OK) == 0)
-      return candidate;
-  }
-  return "";
 }
 
 #ifdef UISAN_HAVE_RULES
@@ -384,7 +373,7 @@ int launcherMain(int argc, char **argv) {
     return kLauncherUsageError;
   }
 
-  std::string runtime = findRuntime();
+  std::string runtime = findLibrary("UISAN_RUNTIME_LIBRARY", "libuisan.so");
   if (runtime.empty()) {
     std::fprintf(stderr, "uisan-run: error: cannot find libuisan.so next to uisan-run "
                          "(set UISAN_RUNTIME_LIBRARY)\n");
@@ -409,7 +398,9 @@ int launcherMain(int argc, char **argv) {
   setenv("LD_PRELOAD", preload.c_str(), 1);
   // The audit module goes after any the app brings: it then wraps what
   // theirs bind (their substitutes are the "real" functions of its stubs).
-  std::string audit = toolkits && !spec.empty() ? findAuditModule() : "";
+  std::string audit = toolkits && !spec.empty()
+                          ? findLibrary("UISAN_AUDIT_LIBRARY", "libuisan_audit.so")
+                          : "";
   if (!audit.empty()) {
     std::string audits = getenv("LD_AUDIT") ? getenv("LD_AUDIT") : "";
     audits = audits.empty() ? audit : audits + ":" + audit;
