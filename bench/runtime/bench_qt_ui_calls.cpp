@@ -3,9 +3,12 @@
 // ones through patched vtables) while a worker computes. Run side by side
 // with and without uisan-run by run_qt_benchmark.py.
 //
-//   bench_qt_ui_calls CALLS [cheap|text] - prints "calls=N seconds=S"
+//   bench_qt_ui_calls CALLS [cheap|text [PRIMES_BELOW]]
+//       prints "calls=N seconds=S worker_seconds=W ..."
 //     cheap: getters that do nothing (the stubs' worst case)
 //     text:  setText/text/devType, calls that do a widget's usual work
+//     PRIMES_BELOW: the worker counts the primes below this bound, a fixed
+//       amount of work (0: no worker); the program ends when both are done
 //   bench_qt_ui_calls 0                  - start-up only
 #include <QApplication>
 #include <QLabel>
@@ -20,23 +23,27 @@
 int main(int argc, char **argv) {
   long calls = argc > 1 ? std::atol(argv[1]) : 1000000;
   bool text = argc > 2 && std::strcmp(argv[2], "text") == 0;
+  unsigned long primesBelow = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 2000000;
   QApplication app(argc, argv);
   QLabel label("uisan");
   label.show();
   if (calls == 0)
     return 0;
 
-  // The worker does what workers should: compute, touching no widget.
-  std::atomic<bool> stop{false};
-  std::atomic<unsigned long> primes{0};
+  // The worker does what workers should: compute, touching no widget. Its
+  // work is fixed, so both runs of a side-by-side pair do the same.
+  unsigned long primes = 0;
+  double workerSeconds = 0;
   std::thread worker([&] {
-    for (unsigned long n = 3; !stop.load(std::memory_order_relaxed); n += 2) {
+    auto begin = std::chrono::steady_clock::now();
+    for (unsigned long n = 3; n < primesBelow; n += 2) {
       bool prime = true;
       for (unsigned long d = 3; d * d <= n && prime; d += 2)
         prime = n % d != 0;
-      if (prime)
-        primes.fetch_add(1, std::memory_order_relaxed);
+      primes += prime ? 1 : 0;
     }
+    workerSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   });
 
   QWidget *widget = &label;
@@ -59,8 +66,8 @@ int main(int argc, char **argv) {
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  stop = true;
   worker.join();
-  std::printf("calls=%ld seconds=%.6f sum=%ld primes=%lu\n", calls, seconds, sum, primes.load());
+  std::printf("calls=%ld seconds=%.6f worker_seconds=%.6f sum=%ld primes=%lu\n", calls, seconds,
+              workerSeconds, sum, primes);
   return 0;
 }

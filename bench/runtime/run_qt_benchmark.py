@@ -6,6 +6,10 @@ calls (ratio and added ns per call) and start-up of a Qt Widgets app.
 
   run_qt_benchmark.py --uisan-run build/runtime/uisan-run \\
       --bench build/bench/runtime/bench_qt_ui_calls [--calls N] [--runs N] [--smoke]
+
+Two measures: each loop alone (the stubs' cost per call, no other thread),
+and the whole program with a worker doing a fixed amount of computing
+(about half the plain loop's time), the wall time the issue's target is on.
 """
 import argparse
 import os
@@ -50,17 +54,33 @@ def main():
     if not m or int(m.group(1)) == 0:
         sys.exit("uisan-run did not intercept the Qt program's calls:\n" + p.stderr)
 
-    loops = {}
-    for mode in ("cheap", "text"):
-        calls = a.calls if mode == "cheap" else a.calls // 10
-        loop = {"plain": [], "uisan": []}
-        wall = {"plain": [], "uisan": []}
-        for _ in range(a.runs):
+    def side_by_side(args, runs):
+        """Alternates plain and checked runs; medians of loop, worker and wall."""
+        got = {n: {"loop": [], "worker": [], "wall": []} for n in ("plain", "uisan")}
+        for _ in range(runs):
             for name, cmd in (("plain", plain), ("uisan", checked)):
-                w, out = run(cmd + [str(calls), mode], env)
-                wall[name].append(w)
-                loop[name].append(float(re.search(r"seconds=([0-9.]+)", out).group(1)))
-        loops[mode] = (calls, loop, wall)
+                w, out = run(cmd + args, env)
+                got[name]["wall"].append(w)
+                got[name]["loop"].append(float(re.search(r" seconds=([0-9.]+)", out).group(1)))
+                got[name]["worker"].append(
+                    float(re.search(r"worker_seconds=([0-9.]+)", out).group(1)))
+        return {n: {k: statistics.median(v) for k, v in m.items()} for n, m in got.items()}
+
+    calls = {"cheap": a.calls, "text": a.calls // 10}
+    seen = {"cheap": a.calls // 4 * 3, "text": a.calls // 10}
+    # Alone: the GUI thread's loop with no worker, the stubs' cost per call.
+    alone = {mode: side_by_side([str(calls[mode]), mode, "0"], a.runs) for mode in calls}
+    # With a worker whose fixed work takes about half the plain loop's time
+    # (its time grows as n^1.5), so the wall time is the GUI thread's.
+    probe = 2000000
+    w = statistics.median(float(re.search(r"worker_seconds=([0-9.]+)",
+                                          run(plain + ["1", "cheap", str(probe)], env)[1]).group(1))
+                          for _ in range(3))
+    bound = {mode: int(probe * (alone[mode]["plain"]["loop"] / 2 / max(w, 1e-3)) ** (2 / 3))
+             for mode in calls}
+    busy = {mode: side_by_side([str(calls[mode]), mode, str(bound[mode])], a.runs)
+            for mode in calls}
+
     start = {"plain": [], "uisan": []}
     for _ in range(a.startup_runs):
         for name, cmd in (("plain", plain), ("uisan", checked)):
@@ -69,25 +89,31 @@ def main():
         print("smoke run passed")
         return 0
 
+    def row(what, p, u, added):
+        print("| %s | %.3f s | %.3f s | %.3fx | %s |" % (what, p, u, u / p, added))
+
     meds = {k: statistics.median(v) for k, v in start.items()}
     print("Machine: %s, %d CPUs; Python %s" % (platform.platform(), os.cpu_count(),
                                                platform.python_version()))
     print("Command: %s --calls %d --runs %d --startup-runs %d\n" %
           (os.path.basename(sys.argv[0]), a.calls, a.runs, a.startup_runs))
-    print("| measure | without uisan | with uisan-run | ratio | added |")
+    print("| measure (median of %d; start-up: of %d) | without uisan | with uisan-run | ratio | added |"
+          % (a.runs, a.startup_runs))
     print("|---|---|---|---|---|")
-    for mode, (calls, loop, wall) in loops.items():
-        med = {k: statistics.median(v) for k, v in loop.items()}
-        medw = {k: statistics.median(v) for k, v in wall.items()}
-        seen = calls // 4 * 3 if mode == "cheap" else calls
-        print("| %s loop: %d UI calls, %d seen (median of %d) | %.3f s | %.3f s | %.3fx | %.2f ns per seen call |" %
-              (mode, calls, seen, a.runs, med["plain"], med["uisan"], med["uisan"] / med["plain"],
-               (med["uisan"] - med["plain"]) * 1e9 / seen))
-        print("| %s: whole program wall, with the worker | %.3f s | %.3f s | %.3fx | %.1f ms |" %
-              (mode, medw["plain"], medw["uisan"], medw["uisan"] / medw["plain"],
-               (medw["uisan"] - medw["plain"]) * 1e3))
-    print("| Qt Widgets start-up, wall (median of %d) | %.1f ms | %.1f ms | %.2fx | %.1f ms |" %
-          (a.startup_runs, meds["plain"] * 1e3, meds["uisan"] * 1e3, meds["uisan"] / meds["plain"],
+    for mode in calls:
+        p, u = alone[mode]["plain"]["loop"], alone[mode]["uisan"]["loop"]
+        row("%s loop alone: %d UI calls, %d seen" % (mode, calls[mode], seen[mode]), p, u,
+            "%.2f ns per seen call" % ((u - p) * 1e9 / seen[mode]))
+    for mode in calls:
+        p, u = busy[mode]["plain"], busy[mode]["uisan"]
+        row("%s program with a worker (primes below %d): wall" % (mode, bound[mode]),
+            p["wall"], u["wall"], "%.1f ms" % ((u["wall"] - p["wall"]) * 1e3))
+        row("&nbsp;&nbsp;its GUI loop", p["loop"], u["loop"],
+            "%.1f ms" % ((u["loop"] - p["loop"]) * 1e3))
+        row("&nbsp;&nbsp;its worker", p["worker"], u["worker"],
+            "%.1f ms" % ((u["worker"] - p["worker"]) * 1e3))
+    print("| Qt Widgets start-up, wall | %.1f ms | %.1f ms | %.2fx | %.1f ms |" %
+          (meds["plain"] * 1e3, meds["uisan"] * 1e3, meds["uisan"] / meds["plain"],
            (meds["uisan"] - meds["plain"]) * 1e3))
     return 0
 
