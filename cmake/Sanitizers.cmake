@@ -6,14 +6,11 @@
 #   UISAN_SANITIZER_RUNTIME the shared ASan or TSan runtime that an
 #                           uninstrumented host program must preload to load
 #                           one of our instrumented plugins ("" normally)
-#   uisan_copy_library(<new> <old> SANITIZED|UNSANITIZED [SWAP <dep> <copy>...])
-#                           a library built from <old>'s sources and settings,
-#                           minus its -fno-sanitize=all (SANITIZED: to test
-#                           code that ships uninstrumented, libuisan's core)
-#                           or plus it (UNSANITIZED); SWAP pairs replace
-#                           dependencies by their copies
-#   uisan_unsanitized(<target>)
-#                           builds <target> without any sanitizer
+#   uisan_sanitized_copy(<new> <old> [SWAP <dep> <copy>...])
+#                           a library built from <old>'s sources and settings
+#                           minus its -fno-sanitize=all, to test code that
+#                           ships uninstrumented (libuisan's core); SWAP
+#                           pairs replace dependencies by their copies
 #
 # Included by the test directories only: the global flags are the presets'.
 # The variables are per directory, so each includer gets them.
@@ -60,9 +57,9 @@ if(_uisan_rt)
   endif()
 endif()
 
-# uisan_copy_library(<new> <old> SANITIZED|UNSANITIZED [SWAP <dep> <copy>...])
-function(uisan_copy_library new old mode)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "" "SWAP")
+# uisan_sanitized_copy(<new> <old> [SWAP <dep> <copy>...])
+function(uisan_sanitized_copy new old)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "" "SWAP")
   get_target_property(type ${old} TYPE)
   string(REPLACE "_LIBRARY" "" type "${type}")
   get_target_property(dir ${old} SOURCE_DIR)
@@ -96,15 +93,4 @@ function(uisan_copy_library new old mode)
     endwhile()
     set_property(TARGET ${new} PROPERTY ${prop} "${value}")
   endforeach()
-  if(mode STREQUAL "UNSANITIZED")
-    uisan_unsanitized(${new})
-  elseif(NOT mode STREQUAL "SANITIZED")
-    message(FATAL_ERROR "uisan_copy_library: SANITIZED or UNSANITIZED, not '${mode}'")
-  endif()
-endfunction()
-
-# uisan_unsanitized(<target>): compiled and linked without any sanitizer.
-function(uisan_unsanitized target)
-  target_compile_options(${target} PRIVATE -fno-sanitize=all)
-  target_link_options(${target} PRIVATE -fno-sanitize=all)
 endfunction()
