@@ -1,14 +1,14 @@
-# cmake -DFUZZER=<exe> -DWORK=<dir> -DSEEDS=<dir> -DREGRESSIONS=<dir>
+# cmake -DFUZZER=<exe> -DWORK=<dir> -DINPUTS=<file>|<file>...
 #       -DSECONDS=<n> -DTIMEOUT=<n> [-DDICT=-dict=<file>] -P RunCampaign.cmake
 #
 # One bounded libFuzzer campaign over WORK/corpus, a fresh copy of the
-# committed seeds and regressions: the source tree is never written, and a
+# seeds and regressions (INPUTS): the source tree is never written, and a
 # run costs the same every time (libFuzzer replays its whole corpus before
 # the time limit applies, and the checker target does about one input a
 # second). A crash, leak, timeout or sanitizer report makes libFuzzer exit
 # non-zero, which fails this script; the input is left in WORK/artifacts/
 # to be copied into tests/fuzz/regressions/ with the fix.
-foreach(var FUZZER WORK SEEDS SECONDS TIMEOUT)
+foreach(var FUZZER WORK INPUTS SECONDS TIMEOUT)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "RunCampaign.cmake: -D${var}= is required")
   endif()
@@ -16,14 +16,8 @@ endforeach()
 
 file(REMOVE_RECURSE "${WORK}/corpus" "${WORK}/artifacts")
 file(MAKE_DIRECTORY "${WORK}/corpus" "${WORK}/artifacts")
-foreach(dir "${SEEDS}" "${REGRESSIONS}")
-  if(dir AND IS_DIRECTORY "${dir}")
-    file(GLOB inputs "${dir}/*")
-    if(inputs)
-      file(COPY ${inputs} DESTINATION "${WORK}/corpus")
-    endif()
-  endif()
-endforeach()
+string(REPLACE "|" ";" inputs "${INPUTS}")
+file(COPY ${inputs} DESTINATION "${WORK}/corpus")
 
 set(args -max_total_time=${SECONDS} -timeout=${TIMEOUT} -print_final_stats=1
   "-artifact_prefix=${WORK}/artifacts/")
