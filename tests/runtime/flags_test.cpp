@@ -34,6 +34,7 @@ TEST(Flags, Defaults) {
   EXPECT_STREQ(f.log_path.c_str(), "stderr");
   EXPECT_STREQ(f.json_path.c_str(), "");
   EXPECT_STREQ(f.suppressions.c_str(), "");
+  EXPECT_STREQ(f.ui_thread.c_str(), "pack");
   EXPECT_TRUE(f.report_thread_leaks);
   EXPECT_TRUE(f.report_executor_leaks);
   EXPECT_EQ(f.linger_ms, 500);
@@ -47,23 +48,36 @@ TEST(Flags, Defaults) {
   EXPECT_FALSE(f.help);
 }
 
+// One value off its default for every flag; the test below keeps it complete.
+const char *const kEveryFlag =
+    "halt_on_error=1:exitcode=3:log_path=/tmp/a.log:"
+    "json_path=/tmp/b.json:suppressions=/tmp/s.supp:ui_thread=first-ui-call:"
+    "report_thread_leaks=false:report_executor_leaks=no:"
+    "linger_ms=0:max_reports_per_site=0:strip_path_prefix=/src/:"
+    "creation_stack_depth=4:use_libunwind=0:"
+    "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
+    "verbosity=2:help=true";
+
+TEST(Flags, EveryFlagIsInEveryFlagParses) {
+  std::string every = std::string(":") + kEveryFlag;
+#define UISAN_FLAG(type, name, def, lo, hi, help)                                \
+  EXPECT_NE(every.find(":" #name "="), std::string::npos)                       \
+      << "add " #name " to kEveryFlag and check its value in EveryFlagParses";
+#include "uisan_flags.inc"
+#undef UISAN_FLAG
+}
+
 TEST(Flags, EveryFlagParses) {
   Flags f = defaults();
   FlagError e;
-  ASSERT_TRUE(parseFlags("halt_on_error=1:exitcode=3:log_path=/tmp/a.log:"
-                         "json_path=/tmp/b.json:suppressions=/tmp/s.supp:"
-                         "report_thread_leaks=false:report_executor_leaks=no:"
-                         "linger_ms=0:max_reports_per_site=0:strip_path_prefix=/src/:"
-                         "creation_stack_depth=4:use_libunwind=0:"
-                         "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
-                         "verbosity=2:help=true",
-                         f, e))
+  ASSERT_TRUE(parseFlags(kEveryFlag, f, e))
       << e.message;
   EXPECT_TRUE(f.halt_on_error);
   EXPECT_EQ(f.exitcode, 3);
   EXPECT_STREQ(f.log_path.c_str(), "/tmp/a.log");
   EXPECT_STREQ(f.json_path.c_str(), "/tmp/b.json");
   EXPECT_STREQ(f.suppressions.c_str(), "/tmp/s.supp");
+  EXPECT_STREQ(f.ui_thread.c_str(), "first-ui-call");
   EXPECT_FALSE(f.report_thread_leaks);
   EXPECT_FALSE(f.report_executor_leaks);
   EXPECT_EQ(f.linger_ms, 0);
