@@ -70,9 +70,10 @@ def main():
     seen = {"cheap": a.calls // 4 * 3, "text": a.calls // 10}
     # Alone: the GUI thread's loop with no worker, the stubs' cost per call.
     alone = {mode: side_by_side([str(calls[mode]), mode, "0"], a.runs) for mode in calls}
-    # With a worker whose fixed work takes about half the plain loop's time
-    # (its time grows as n^1.5), so the wall time is the GUI thread's.
-    probe = 2000000
+    # With a worker whose fixed work takes a third to a half of the plain
+    # loop's time (modelled as growing as n^1.5), so the wall time is the GUI
+    # thread's.
+    probe = 20000 if a.smoke else 2000000
     w = statistics.median(float(re.search(r"worker_seconds=([0-9.]+)",
                                           run(plain + ["1", "cheap", str(probe)], env)[1]).group(1))
                           for _ in range(3))

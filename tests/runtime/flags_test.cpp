@@ -58,11 +58,24 @@ const char *const kEveryFlag =
     "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
     "verbosity=2:help=true";
 
+namespace {
+std::string text(bool v) { return v ? "true" : "false"; }
+std::string text(int v) { return std::to_string(v); }
+std::string text(const uisan::FlagString &v) { return v.c_str(); }
+} // namespace
+
+// Every flag of uisan_flags.inc is in kEveryFlag with a value off its
+// default, so a new flag fails here until EveryFlagParses checks it.
 TEST(Flags, EveryFlagIsInEveryFlagParses) {
   std::string every = std::string(":") + kEveryFlag;
-#define UISAN_FLAG(type, name, def, lo, hi, help)                                \
+  Flags def = defaults();
+  Flags f = defaults();
+  FlagError e;
+  ASSERT_TRUE(parseFlags(kEveryFlag, f, e)) << e.message;
+#define UISAN_FLAG(type, name, dflt, lo, hi, help)                               \
   EXPECT_NE(every.find(":" #name "="), std::string::npos)                       \
-      << "add " #name " to kEveryFlag and check its value in EveryFlagParses";
+      << "add " #name " to kEveryFlag and check its value in EveryFlagParses";   \
+  EXPECT_NE(text(f.name), text(def.name)) << #name " keeps its default in kEveryFlag";
 #include "uisan_flags.inc"
 #undef UISAN_FLAG
 }
