@@ -9,7 +9,7 @@ calls (ratio and added ns per call) and start-up of a Qt Widgets app.
 
 Two measures: each loop alone (the stubs' cost per call, no other thread),
 and the whole program with a worker doing a fixed amount of computing
-(about half the plain loop's time), the wall time the issue's target is on.
+(a third to a half of the plain loop's time), the wall time the issue's target is on.
 """
 import argparse
 import os
