@@ -295,45 +295,63 @@ std::string databaseProblem(const std::string &Path, llvm::StringRef Why) {
          (Line.empty() ? "" : ": " + Line.str()) + "; " + DatabaseRemedy;
 }
 
+/// The database that `Detect` (clang's autodetection from `Dir` or a file
+/// in it) finds, or null. When the compile_commands.json it would read is
+/// broken, `Error` names it and the fault; when there is none, `Error` is
+/// left empty.
+std::unique_ptr<tooling::CompilationDatabase> detectDatabase(
+    llvm::StringRef Dir,
+    llvm::function_ref<std::unique_ptr<tooling::CompilationDatabase>(std::string &)>
+        Detect,
+    std::string &Error) {
+  std::string File = findDatabaseFile(Dir);
+  if (!File.empty() && !(Error = checkDatabaseFile(File)).empty())
+    return nullptr;
+  std::string Why;
+  if (auto DB = Detect(Why))
+    return DB;
+  if (!File.empty())
+    Error = databaseProblem(File, Why);
+  return nullptr;
+}
+
 std::unique_ptr<tooling::CompilationDatabase>
 loadDatabase(const Config &C, std::string &Error) {
   if (C.HasFixedArgs)
     return std::make_unique<tooling::FixedCompilationDatabase>(".",
                                                                C.FixedArgs);
-  std::string Why;
   if (!C.BuildDir.empty()) {
-    std::string File = findDatabaseFile(C.BuildDir);
-    if (!File.empty() && !(Error = checkDatabaseFile(File)).empty())
-      return nullptr;
-    if (auto DB = tooling::CompilationDatabase::autoDetectFromDirectory(
-            C.BuildDir, Why))
+    if (auto DB = detectDatabase(
+            C.BuildDir,
+            [&](std::string &Why) {
+              return tooling::CompilationDatabase::autoDetectFromDirectory(
+                  C.BuildDir, Why);
+            },
+            Error))
       return DB;
-    if (!File.empty()) {
-      Error = databaseProblem(File, Why);
-      return nullptr;
-    }
-    Error = "error: no compilation database found in '" + C.BuildDir +
-            "' or its parents (" +
-            (llvm::sys::fs::is_directory(C.BuildDir)
-                 ? "no compile_commands.json"
-                 : "the directory does not exist") +
-            "); configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "
-            "and pass its build directory, or give compiler flags after '--'";
+    if (Error.empty())
+      Error = "error: no compilation database found in '" + C.BuildDir +
+              "' or its parents (" +
+              (llvm::sys::fs::is_directory(C.BuildDir)
+                   ? "no compile_commands.json"
+                   : "the directory does not exist") +
+              "); configure the build with "
+              "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON and pass its build "
+              "directory, or give compiler flags after '--'";
     return nullptr;
   }
   if (!C.Files.empty()) {
     std::string Source = absolute(C.Files.front(), "");
-    std::string File =
-        findDatabaseFile(llvm::sys::path::parent_path(Source));
-    if (!File.empty() && !(Error = checkDatabaseFile(File)).empty())
-      return nullptr;
-    if (auto DB =
-            tooling::CompilationDatabase::autoDetectFromSource(Source, Why))
+    if (auto DB = detectDatabase(
+            llvm::sys::path::parent_path(Source),
+            [&](std::string &Why) {
+              return tooling::CompilationDatabase::autoDetectFromSource(Source,
+                                                                        Why);
+            },
+            Error))
       return DB;
-    if (!File.empty()) {
-      Error = databaseProblem(File, Why);
+    if (!Error.empty())
       return nullptr;
-    }
   }
   Error = "error: no compilation database: pass -p <build-dir> (with a "
           "compile_commands.json), or give compiler flags after '--'";

@@ -48,6 +48,22 @@ int usageError(const std::string &message) {
   return kLauncherUsageError;
 }
 
+/// The environment variable `name`, or "" when it is unset.
+std::string envOr(const char *name) {
+  const char *value = getenv(name);
+  return value ? value : "";
+}
+
+/// `first` and `second` as one ':'-separated list; either may be empty.
+std::string joinList(const std::string &first, const std::string &second) {
+  return first.empty() ? second : second.empty() ? first : first + ":" + second;
+}
+
+/// Adds `item` at the end of the ':'-separated list in variable `name`.
+void appendToEnvList(const char *name, const std::string &item) {
+  setenv(name, joinList(envOr(name), item).c_str(), 1);
+}
+
 std::string selfDir() {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
@@ -313,7 +329,7 @@ int launcherMain(int argc, char **argv) {
   if (i >= argc && !print_spec)
     return usageError("no PROGRAM to run");
 
-  std::string options = getenv("UISAN_OPTIONS") ? getenv("UISAN_OPTIONS") : "";
+  std::string options = envOr("UISAN_OPTIONS");
   options += extra;
   if (!log.empty()) {
     if (!pathFitsOption(log))
@@ -379,8 +395,7 @@ int launcherMain(int argc, char **argv) {
                          "(set UISAN_RUNTIME_LIBRARY)\n");
     return kLauncherUsageError;
   }
-  std::string preload = getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "";
-  preload = preload.empty() ? runtime : preload + ":" + runtime;
+  std::string preload = joinList(envOr("LD_PRELOAD"), runtime);
   bool tsan = false;
   if (!program.empty())
     for (const std::string &sanitizer : neededSanitizerRuntimes(program)) {
@@ -390,9 +405,9 @@ int launcherMain(int argc, char **argv) {
       // background thread is not created through uisan's interceptor.
       if (sanitizer.rfind("libtsan", 0) == 0) {
         tsan = true;
-        preload += ":" + sanitizer;
+        preload = joinList(preload, sanitizer);
       } else {
-        preload = sanitizer + ":" + preload;
+        preload = joinList(sanitizer, preload);
       }
     }
   setenv("LD_PRELOAD", preload.c_str(), 1);
@@ -402,17 +417,12 @@ int launcherMain(int argc, char **argv) {
                           ? findLibrary("UISAN_AUDIT_LIBRARY", "libuisan_audit.so")
                           : "";
   if (!audit.empty()) {
-    std::string audits = getenv("LD_AUDIT") ? getenv("LD_AUDIT") : "";
-    audits = audits.empty() ? audit : audits + ":" + audit;
-    setenv("LD_AUDIT", audits.c_str(), 1);
+    appendToEnvList("LD_AUDIT", audit);
     setenv("UISAN_AUDIT_SPEC", spec.c_str(), 1);
-    if (tsan) {
-      // With an audit module, glibc sizes static TLS before libtsan (~770 KiB
-      // of TLS) loads; reserve room for it.
-      std::string t = getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "";
-      t += (t.empty() ? "" : ":") + std::string("glibc.rtld.optional_static_tls=1048576");
-      setenv("GLIBC_TUNABLES", t.c_str(), 1);
-    }
+    // With an audit module, glibc sizes static TLS before libtsan (~770 KiB
+    // of TLS) loads; reserve room for it.
+    if (tsan)
+      appendToEnvList("GLIBC_TUNABLES", "glibc.rtld.optional_static_tls=1048576");
   } else if (toolkits && !spec.empty()) {
     std::fprintf(stderr, "uisan-run: warning: cannot find libuisan_audit.so next to uisan-run "
                          "(set UISAN_AUDIT_LIBRARY); calls into toolkits are not checked\n");
