@@ -2,14 +2,13 @@
 
 #include "ContextEscapeCheck.h"
 #include "Lifecycle.h"
+#include "ProgramModel.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace uisan::tidy {
 
@@ -22,9 +21,10 @@ void ContextEscapeCheck::storeOptions(
   storeCommonOptions(Opts);
 }
 
-void ContextEscapeCheck::registerMatchers(MatchFinder *Finder) {
-  // Bodies are walked here (no parent map of the whole TU is built).
-  Finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
+void ContextEscapeCheck::findings(const ProgramModel &Program,
+                                  SuppressedFn Suppressed,
+                                  std::vector<Finding> &Out) const {
+  localFindings(Program, "uisan-context-escape", Suppressed, Out);
 }
 
 namespace {
@@ -42,10 +42,7 @@ const Expr *contextSource(RuleIndex &Index, const Expr *E) {
 }
 } // namespace
 
-void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
-  beginTranslationUnit(*Result.SourceManager);
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
-  assert(FD && "matcher binds 'fn'");
+void ContextEscapeAnalysis::function(const FunctionDecl *FD) {
   if (Library->contains(FD->getLocation()) || FD->isDependentContext())
     return;
   // Walk the body; a range-for's variable maps to the container it walks.
@@ -62,14 +59,14 @@ void ContextEscapeCheck::check(const MatchFinder::MatchResult &Result) {
     if (isa<LambdaExpr>(S))
       return; // a lambda's body is its own function
     if (const auto *Call = dyn_cast<CallExpr>(S))
-      checkAttach(*Result.Context, FD, Call, ElementOf);
+      checkAttach(Ctx, FD, Call, ElementOf);
     for (const Stmt *Child : S->children())
       Visit(Child, Depth + 1);
   };
   Visit(FD->getBody(), 0);
 }
 
-void ContextEscapeCheck::checkAttach(
+void ContextEscapeAnalysis::checkAttach(
     ASTContext &Ctx, const FunctionDecl *FD, const CallExpr *Call,
     const llvm::DenseMap<const VarDecl *, const VarDecl *> &ElementOf) {
   const FunctionDecl *Callee = Call->getDirectCallee();
@@ -151,6 +148,5 @@ void ContextEscapeCheck::checkAttach(
   Notes();
 }
 
-void ContextEscapeCheck::onEndOfTranslationUnit() { endTranslationUnit(); }
 
 } // namespace uisan::tidy

@@ -2,13 +2,12 @@
 
 #include "ExecutorNotShutdownCheck.h"
 #include "Lifecycle.h"
+#include "ProgramModel.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace uisan::tidy {
 
@@ -21,13 +20,10 @@ void ExecutorNotShutdownCheck::storeOptions(
   storeCommonOptions(Opts);
 }
 
-void ExecutorNotShutdownCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(
-      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
-          .bind("fn"),
-      this);
-  Finder->addMatcher(fieldDecl(unless(isExpansionInSystemHeader())).bind("field"),
-                     this);
+void ExecutorNotShutdownCheck::findings(const ProgramModel &Program,
+                                        SuppressedFn Suppressed,
+                                        std::vector<Finding> &Out) const {
+  localFindings(Program, "uisan-executor-not-shutdown", Suppressed, Out);
 }
 
 namespace {
@@ -53,12 +49,9 @@ bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
 }
 } // namespace
 
-void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
-  beginTranslationUnit(*Result.SourceManager);
-  ASTContext &Ctx = *Result.Context;
+void ExecutorAnalysis::field(const FieldDecl *F) {
   Lifecycle LC(Ctx, *Index, *Library);
-
-  if (const auto *F = Result.Nodes.getNodeAs<FieldDecl>("field")) {
+  {
     if (Library->contains(F->getLocation()))
       return;
     ExecutorType T = LC.classify(F->getType());
@@ -101,11 +94,11 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
             << M->getName() << RD->getName();
         break;
       }
-    return;
   }
+}
 
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
-  assert(FD && "matcher binds 'fn'");
+void ExecutorAnalysis::function(const FunctionDecl *FD) {
+  Lifecycle LC(Ctx, *Index, *Library);
   if (Library->contains(FD->getLocation()) || FD->isDependentContext())
     return;
   reportDroppedNews(LC, FD->getBody());
@@ -175,7 +168,7 @@ void ExecutorNotShutdownCheck::check(const MatchFinder::MatchResult &Result) {
   }
 }
 
-void ExecutorNotShutdownCheck::reportDroppedNews(Lifecycle &LC,
+void ExecutorAnalysis::reportDroppedNews(Lifecycle &LC,
                                                  const Stmt *S) {
   // `new std::thread(f);` as a statement of its own: nobody can stop it.
   if (!S || isa<LambdaExpr>(S))
@@ -205,6 +198,5 @@ void ExecutorNotShutdownCheck::reportDroppedNews(Lifecycle &LC,
     reportDroppedNews(LC, Child);
 }
 
-void ExecutorNotShutdownCheck::onEndOfTranslationUnit() { endTranslationUnit(); }
 
 } // namespace uisan::tidy

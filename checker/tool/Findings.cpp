@@ -57,6 +57,11 @@ SourceLocationInfo SourceCache::locate(const std::string &File,
   return Loc;
 }
 
+std::string SourceCache::text(const std::string &File) {
+  const Source *S = contents(File);
+  return S ? S->Text : std::string();
+}
+
 std::string SourceCache::lineText(const std::string &File, unsigned Line) {
   const Source *S = contents(File);
   if (!S || Line == 0 || Line > S->LineStarts.size())

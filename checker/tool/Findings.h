@@ -1,11 +1,13 @@
 //===- Findings.h - what uisan-tidy found, and how it is printed ----------===//
 //
-// The model is separate from the printers: the driver fills Findings from
-// clang-tidy's diagnostics, and text, JSON and SARIF printers only read them.
+// The model (Finding.h) is separate from the printers: the driver and the
+// checks fill Findings, and the text, JSON and SARIF printers only read them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef UISAN_CHECKER_FINDINGS_H
 #define UISAN_CHECKER_FINDINGS_H
+
+#include "Finding.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -15,30 +17,6 @@
 
 namespace uisan::tidy {
 
-/// A place in a source file; Line and Column are 1-based, 0 when unknown.
-struct SourceLocationInfo {
-  std::string File;
-  unsigned Line = 0;
-  unsigned Column = 0;
-};
-
-/// A secondary place explaining a finding.
-struct FindingNote {
-  SourceLocationInfo Loc;
-  std::string Message;
-};
-
-/// One diagnostic: a check's warning, or an error (a TU that does not
-/// compile, a bad rule pack).
-struct Finding {
-  enum class Level { Warning, Error };
-  std::string Check; ///< e.g. "uisan-ui-call-in-thread", "clang-diagnostic-error"
-  Level Severity = Level::Warning;
-  SourceLocationInfo Loc;
-  std::string Message;
-  std::vector<FindingNote> Notes;
-};
-
 /// Reads source files once, for line text and offset-to-line conversion.
 class SourceCache {
 public:
@@ -46,6 +24,8 @@ public:
   SourceLocationInfo locate(const std::string &File, unsigned Offset);
   /// The text of line `Line` of `File`, without its newline; "" if unknown.
   std::string lineText(const std::string &File, unsigned Line);
+  /// The whole text of `File`; "" if it cannot be read.
+  std::string text(const std::string &File);
 
 private:
   struct Source {

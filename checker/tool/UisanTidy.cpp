@@ -1,12 +1,18 @@
 //===- UisanTidy.cpp - the uisan-tidy driver ------------------------------===//
 
 #include "UisanTidy.h"
+#include "../lib/ContextEscapeCheck.h"
+#include "../lib/ExecutorNotShutdownCheck.h"
+#include "../lib/Nolint.h"
+#include "../lib/ProgramModel.h"
 #include "../lib/RuleIndex.h"
+#include "../lib/UiCallInThreadCheck.h"
 #include "../lib/UisanChecks.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "clang-tidy/GlobList.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
@@ -55,6 +61,24 @@ std::string joined(const std::vector<std::string> &Parts, char Sep) {
   for (const std::string &P : Parts)
     S += (S.empty() ? "" : std::string(1, Sep)) + P;
   return S;
+}
+
+/// The check that extracts facts while clang-tidy runs on a TU (any uisan
+/// check does; the driver runs the enabled ones on the linked program).
+const char *ExtractingCheck = "uisan-ui-call-in-thread";
+
+/// What clang-tidy runs on each TU: the extracting check, and whatever
+/// clang-* entries (compiler warnings) the user's list has.
+std::string extractionChecks(llvm::StringRef Checks) {
+  std::string Out = std::string("-*,") + ExtractingCheck;
+  llvm::SmallVector<llvm::StringRef, 8> Globs;
+  Checks.split(Globs, ',', -1, false);
+  for (llvm::StringRef G : Globs) {
+    llvm::StringRef Name = G.trim();
+    if (Name.ltrim('-').starts_with("clang-"))
+      Out += "," + Name.str();
+  }
+  return Out;
 }
 
 ClangTidyOptions tidyOptions(const Config &C) {
@@ -358,6 +382,39 @@ loadDatabase(const Config &C, std::string &Error) {
   return nullptr;
 }
 
+/// The value of a check option as --config gives it: the check's own
+/// key, else the global one if `Global`.
+std::optional<std::string> optionValue(const Config &C, llvm::StringRef Check,
+                                       llvm::StringRef Name, bool Global) {
+  std::optional<std::string> Found;
+  for (const auto &[Key, Value] : C.CheckOptions)
+    if (Key == (Check + "." + Name).str())
+      Found = Value;
+  if (!Found && Global)
+    for (const auto &[Key, Value] : C.CheckOptions)
+      if (Key == Name)
+        Found = Value;
+  return Found;
+}
+
+/// The query options of uisan-ui-call-in-thread; a value that does not
+/// parse is an error naming the option.
+std::optional<std::string> readUiCallOptions(const Config &C,
+                                             UiCallOptions &Out) {
+  const char *Check = "uisan-ui-call-in-thread";
+  if (std::optional<std::string> V = optionValue(C, Check, "MaxDepth", false))
+    if (llvm::StringRef(*V).trim().getAsInteger(10, Out.MaxDepth))
+      return "error: option '" + std::string(Check) + ".MaxDepth': '" + *V +
+             "' is not a number of calls; give a non-negative integer";
+  if (std::optional<std::string> V =
+          optionValue(C, Check, "MaxCallsPerFunction", false))
+    if (llvm::StringRef(*V).trim().getAsInteger(10, Out.MaxCallsPerFunction))
+      return "error: option '" + std::string(Check) +
+             ".MaxCallsPerFunction': '" + *V +
+             "' is not a number of calls; give a non-negative integer";
+  return std::nullopt;
+}
+
 } // namespace
 
 RunResult runUisanTidy(const Config &C) {
@@ -418,20 +475,30 @@ RunResult runUisanTidy(const Config &C) {
 
   unsigned Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
   Jobs = std::max<unsigned>(1, std::min<unsigned>(Jobs, Files.size()));
-  const ClangTidyOptions Opts = tidyOptions(C);
+  ClangTidyOptions Opts = tidyOptions(C);
+  Opts.Checks = extractionChecks(C.Checks);
+  UiCallOptions UiOptions;
+  if (std::optional<std::string> Bad = readUiCallOptions(C, UiOptions)) {
+    R.Errors.push_back(*Bad);
+    return R;
+  }
 
   std::mutex Lock;
   std::vector<std::pair<size_t, ClangTidyError>> All; // (file, error)
+  std::vector<std::optional<facts::TranslationUnit>> Units(Files.size());
   std::atomic<size_t> Next{0};
   auto Worker = [&] {
     AlternateSignalStack AltStack;
     for (size_t I = Next++; I < Files.size(); I = Next++) {
       std::vector<ClangTidyError> Errors;
+      FactsSink Sink;
       // A crash in one TU (clang out of stack on code nested too deeply)
       // loses that TU only, when crash recovery is enabled (uisan-tidy
       // does); what the crashed run allocated is left, not torn down.
       llvm::CrashRecoveryContext CRC;
       bool Finished = CRC.RunSafely([&] {
+        // The checks on this thread extract the TU's facts into Sink.
+        ScopedFactsSink Collect(Sink);
         // Each TU gets its own context: ClangTidyContext is not
         // thread-safe.
         ClangTidyContext Context(std::make_unique<DefaultOptionsProvider>(
@@ -456,6 +523,7 @@ RunResult runUisanTidy(const Config &C) {
         InputErrors.push_back(std::move(E));
         continue;
       }
+      Units[I] = std::move(Sink.Unit);
       for (ClangTidyError &E : Errors)
         All.push_back({I, std::move(E)});
     }
@@ -470,8 +538,27 @@ RunResult runUisanTidy(const Config &C) {
   for (llvm::thread &T : Threads)
     T.join();
 
-  // A header's findings appear once per TU that includes it: keep one.
+  // Link every TU's facts, in file order, and run the enabled checks on
+  // the whole program.
+  std::vector<facts::TranslationUnit> Linked;
+  for (std::optional<facts::TranslationUnit> &U : Units)
+    if (U)
+      Linked.push_back(std::move(*U));
+  ProgramModel Program(std::move(Linked));
   SourceCache Sources;
+  NolintFilter Nolint(
+      [&](llvm::StringRef File) { return Sources.text(File.str()); });
+  auto Suppressed = [&](const SourceLocationInfo &L, llvm::StringRef Check) {
+    return Nolint.suppressed(L, Check);
+  };
+  GlobList Enabled(C.Checks);
+  if (Enabled.contains("uisan-ui-call-in-thread"))
+    findUiCallsInThreads(Program, UiOptions, Suppressed, R.Findings);
+  for (const char *Local : {"uisan-executor-not-shutdown", "uisan-context-escape"})
+    if (Enabled.contains(Local))
+      localFindings(Program, Local, Suppressed, R.Findings);
+
+  // A header's compile errors appear once per TU that includes it: keep one.
   std::set<std::tuple<std::string, std::string, unsigned, unsigned,
                       std::string>>
       Seen;

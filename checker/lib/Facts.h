@@ -1,0 +1,228 @@
+//===- Facts.h - what one translation unit says about the program --------===//
+//
+// The first phase of uisan-tidy turns each translation unit's AST into
+// facts: its functions (keyed by USR, so every TU names a function the same
+// way), the calls they make (direct, virtual, through a callable value), the
+// UI calls, thread starts and stores of callables among them, the class
+// hierarchy's overrides, and the findings that need only this TU. The second
+// phase (ProgramModel.h) links the facts of every TU into one program.
+//
+// Facts are plain data: deterministic for the same input, serialisable (a
+// compact binary form for the cache and for build systems, JSON for tests
+// and debugging), and they keep the source place of everything a note may
+// show, so a path across files reads like a path within one.
+//
+//===----------------------------------------------------------------------===//
+#ifndef UISAN_CHECKER_FACTS_H
+#define UISAN_CHECKER_FACTS_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace uisan::facts {
+
+/// Bumped whenever the meaning or the encoding of a fact changes: facts of
+/// another version are never read (the cache re-extracts them).
+inline constexpr uint32_t FormatVersion = 1;
+
+/// An index into a translation unit's string table.
+using Str = uint32_t;
+inline constexpr Str NoStr = UINT32_MAX;
+
+/// A place in a file: the file's absolute path (a string), 1-based line and
+/// byte column, and the byte offset (for mapping back into a SourceManager).
+struct Loc {
+  Str File = NoStr;
+  uint32_t Line = 0;
+  uint32_t Column = 0;
+  uint32_t Offset = 0;
+  bool valid() const { return File != NoStr; }
+};
+
+/// A callable value: a function, or whatever a slot may hold.
+struct Value {
+  enum class Kind : uint8_t { Function, Slot };
+  Kind K = Kind::Function;
+  Str Key = NoStr; ///< a function key or a slot key
+  friend bool operator==(const Value &A, const Value &B) {
+    return A.K == B.K && A.Key == B.Key;
+  }
+};
+
+/// A place that holds callables between the point they are stored and the
+/// point they are called: a member, a global, a local, a parameter, or a
+/// function's return value. Slots are named by key, the same in every TU:
+/// "f:<field USR>", "g:<variable USR>", "l:<function>@<offset>",
+/// "p:<function>#<index>", "r:<function>".
+struct Slot {
+  enum class Kind : uint8_t { Field, Global, Local, Param, Return };
+  Str Key = NoStr;
+  Kind K = Kind::Field;
+  Str Name = NoStr;     ///< for notes: 'Downloader::onProgress', 'cb'
+  Str Function = NoStr; ///< the function of a parameter, local or return value
+  Str Owner = NoStr;    ///< that function's name, for notes: 'Utils::busyTask'
+  uint32_t Index = 0;   ///< a parameter's position
+};
+
+/// A call a function makes to another function.
+struct Call {
+  enum class Kind : uint8_t {
+    Direct,
+    /// A virtual call: the called method or any override of it runs.
+    Virtual,
+    /// A method the project declared on a UI class: walked where the
+    /// program has its body, a UI call where it has none.
+    PresumedUi,
+  };
+  Kind K = Kind::Direct;
+  Str Callee = NoStr; ///< function key
+  Loc At;
+  /// PresumedUi: the UI API it is, if no body is found. Virtual: the
+  /// called method's name, for notes.
+  Str Api = NoStr;
+  Str Remedy = NoStr;
+};
+
+/// A call of a callable value (`cb(n)`, `(*fp)()`, `handlers[k]()`, or a
+/// callable that a library function such as std::for_each calls in place).
+struct ValueCall {
+  std::vector<Value> Callees;
+  Loc At;
+  Str Text = NoStr; ///< how the callee is spelled, for notes: 'onProgress'
+  /// A callable handed to the project's function `UnlessDefined`: called
+  /// here only if the program has no body for it (then it is treated like
+  /// a library function, which calls what it is given).
+  Str UnlessDefined = NoStr;
+};
+
+/// One step of a macro expansion that a place comes from, for clang's
+/// "expanded from macro" notes.
+struct MacroStep {
+  Loc At;           ///< in the macro's definition
+  Str Name = NoStr; ///< the macro
+};
+
+/// A call that needs the UI thread.
+struct UiCall {
+  Str Api = NoStr;    ///< 'QLabel::setText', or the class for a constructor
+  Str Remedy = NoStr; ///< the pack's remedy
+  bool Constructor = false;
+  Loc At;
+  std::vector<MacroStep> Expansion; ///< innermost first; empty: no macro
+};
+
+/// A thread start: the callables it runs on the new thread.
+struct Spawn {
+  Str Spawner = NoStr; ///< 'std::thread::thread'
+  Loc At;
+  std::vector<Value> Callables;
+  /// The slot of the variable that owns the thread (a context may be
+  /// attached to it), or NoStr.
+  Str Holder = NoStr;
+};
+
+/// Callables stored into a slot: an assignment, an initialisation, an
+/// insertion into a container, or an argument passed to a parameter.
+struct Flow {
+  Str Slot = NoStr; ///< the destination slot key
+  std::vector<Value> Values;
+  Loc At;
+};
+
+/// One function body (or, for a global's initialiser, the initialiser).
+struct Function {
+  Str Key = NoStr;  ///< the function's USR (a lambda: its own key)
+  Str Name = NoStr; ///< 'Loader::run', 'work'
+  Loc At;           ///< the name of its definition
+  bool Lambda = false;
+  /// Not a function: the initialiser of a global, which starts threads and
+  /// stores callables but is never called.
+  bool Initializer = false;
+  /// The pack method it overrides that runs on a worker ('QThread::run').
+  Str WorkerBase = NoStr;
+  /// The class of a method, for thread classes that get a context.
+  Str Class = NoStr;
+
+  std::vector<Call> Calls;
+  std::vector<ValueCall> ValueCalls;
+  std::vector<UiCall> UiCalls;
+  std::vector<Spawn> Spawns;
+  std::vector<Flow> Flows;
+};
+
+/// `Method` overrides `Base` (directly).
+struct Override {
+  Str Method = NoStr;
+  Str Base = NoStr;
+};
+
+/// A finding that one TU decides alone (a local thread left unjoined), or a
+/// compile diagnostic of the TU. Kept in the facts so that a run from the
+/// cache reports exactly what a fresh run would.
+struct Diagnostic {
+  struct Note {
+    Loc At;
+    std::string Message;
+  };
+  Str Check = NoStr; ///< 'uisan-executor-not-shutdown', 'clang-diagnostic-error'
+  bool Error = false;
+  Loc At;
+  std::string Message;
+  std::vector<Note> Notes;
+};
+
+/// A file the TU read, with what identifies its contents.
+struct Dependency {
+  Str Path = NoStr;
+  uint64_t Size = 0;
+  int64_t MTime = 0; ///< seconds since the epoch
+  std::array<uint8_t, 16> Hash{};
+};
+
+/// Everything extracted from one translation unit.
+struct TranslationUnit {
+  std::string MainFile;
+  std::vector<std::string> Strings;
+  std::vector<Function> Functions;
+  std::vector<Slot> Slots;
+  std::vector<Override> Overrides;
+  /// Slots of thread variables, and classes (with their bases), that get a
+  /// run's context: their threads may make UI calls.
+  std::vector<Str> ContextHolders;
+  std::vector<Str> ContextClasses;
+  std::vector<Diagnostic> Diagnostics;
+  std::vector<Dependency> Dependencies;
+
+  /// The index of `S` in the string table, adding it when new.
+  Str intern(llvm::StringRef S);
+  llvm::StringRef str(Str S) const {
+    return S == NoStr ? llvm::StringRef() : llvm::StringRef(Strings[S]);
+  }
+
+private:
+  llvm::StringMap<Str> Index;
+};
+
+/// The binary form: a header with FormatVersion, then the string table and
+/// the facts, integers as LEB128. Deterministic: the same facts give the
+/// same bytes.
+std::string serialize(const TranslationUnit &TU);
+
+/// Reads the binary form; `Name` is used in errors ("corrupt facts file").
+llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
+                                            llvm::StringRef Name);
+
+/// The facts as a JSON document, with strings resolved (tests assert on
+/// it; `uisan-tidy --dump-facts` prints it).
+llvm::json::Value toJson(const TranslationUnit &TU);
+
+} // namespace uisan::facts
+
+#endif
