@@ -312,6 +312,26 @@ bool FactExtractor::mayHoldCallable(QualType T, unsigned Depth) {
   return Holds;
 }
 
+bool FactExtractor::isCallableType(QualType T) {
+  if (T.isNull())
+    return false;
+  QualType C = T.getNonReferenceType().getCanonicalType();
+  if (C->isFunctionType() || C->isFunctionPointerType() ||
+      C->isMemberFunctionPointerType() || C->isBlockPointerType())
+    return true;
+  if (C->isPointerType())
+    C = C->getPointeeType().getCanonicalType();
+  const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  if (RD->isLambda())
+    return true;
+  for (const CXXMethodDecl *MD : RD->getDefinition()->methods())
+    if (MD->getOverloadedOperator() == OO_Call)
+      return true;
+  return false;
+}
+
 //===----------------------------------------------------------------------===//
 // Callable values
 //===----------------------------------------------------------------------===//
@@ -454,6 +474,11 @@ void FactExtractor::values(const Expr *E, std::vector<facts::Value> &Out,
     default:
       return;
     }
+  }
+  if (isa<ArraySubscriptExpr>(E)) {
+    if (mayHoldCallable(E->getType()))
+      AddSlot(rootSlot(E));
+    return;
   }
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
     const CXXMethodDecl *MD = MC->getMethodDecl();
@@ -855,16 +880,21 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
   // a callable (std::make_unique<std::function<..>>, a project factory).
   bool LibraryBuilds = isa<CXXConstructorDecl>(Callee) ||
                        mayHoldCallable(Callee->getReturnType());
+  // Operators (`it != end`, `a = b`) call nothing they are given.
+  bool CallsArguments = !(Op && Op->getOperator() != OO_Call);
   for (unsigned I = 0; I < Args.size(); ++I) {
     const Expr *A = Args[I];
     if (!isa<LambdaExpr>(strip(A)) && !mayHoldCallable(A->getType()))
       continue;
+    // Only a callable itself can be called by the function it is given to;
+    // a container or an iterator of callables is only looked at.
+    bool Callable = isCallableType(A->getType()) && CallsArguments;
     std::vector<facts::Value> Vs;
     values(A, Vs);
     if (Vs.empty())
       continue;
     if (!LibraryCallee) {
-      if (!Guarded && !LibraryBuilds)
+      if (!Guarded && !LibraryBuilds && Callable)
         B.F.ValueCalls.push_back(
             {Vs, Locations.get(At), facts::NoStr, functionKey(Callee)});
       if (I < Callee->getNumParams() || !Callee->isVariadic())
@@ -873,7 +903,7 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
     } else if (Object && mayHoldCallable(Object->getType())) {
       if (facts::Str Root = rootSlot(Object); Root != facts::NoStr)
         B.F.Flows.push_back({Root, std::move(Vs), Locations.get(At)});
-    } else if (!LibraryBuilds && !Guarded) {
+    } else if (!LibraryBuilds && !Guarded && Callable) {
       facts::ValueCall VC;
       VC.Callees = std::move(Vs);
       VC.At = Locations.get(At);

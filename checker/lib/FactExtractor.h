@@ -111,6 +111,9 @@ private:
   /// True when a value of type `T` can be or contain a callable: a function
   /// pointer, a lambda, std::function, a functor, a container of those.
   bool mayHoldCallable(clang::QualType T, unsigned Depth = 0);
+  /// True when `T` can be called itself (a function pointer, a lambda,
+  /// std::function, a functor), not only contain callables.
+  bool isCallableType(clang::QualType T);
   bool isProject(const clang::Decl *D);
 
   facts::Str slot(facts::Slot::Kind K, const std::string &Key,

@@ -105,7 +105,8 @@ private:
           auto [It, New] = BySpawn.try_emplace({&S, G}, Entries.size());
           if (!New) {
             if (Entries[It->second].ViaSlot == None)
-              Entries[It->second].ViaSlot = visibleSlot(Via, I);
+              Entries[It->second].ViaSlot =
+                  visibleSlot(Via, P.functions()[G].Key, I);
             return;
           }
           Entry E;
@@ -113,7 +114,7 @@ private:
           E.Spawn = &S;
           E.SpawnTu = Tu;
           E.SpawnOwner = I;
-          E.ViaSlot = visibleSlot(Via, I);
+          E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, I);
           E.At = P.where(Tu, S.At);
           Entries.push_back(E);
   }
@@ -175,7 +176,7 @@ private:
         Next.K = K;
         Next.Call = C;
         Next.ValueCall = VC;
-        Next.ViaSlot = visibleSlot(Via, Fn);
+        Next.ViaSlot = visibleSlot(Via, P.functions()[G].Key, Fn);
         Reach[G] = Next;
         Queue.push_back(G);
       });
@@ -207,15 +208,20 @@ private:
     return Out;
   }
 
-  /// A local of the function itself explains nothing: `auto f = [..]; f();`
-  /// reads as calling the lambda.
-  uint32_t visibleSlot(uint32_t Via, uint32_t Fn) const {
-    if (Via == None)
-      return None;
-    const ProgramModel::Slot &S = P.slots()[Via];
-    return S.K == facts::Slot::Kind::Local && S.Function == P.functions()[Fn].Key
-               ? None
-               : Via;
+  /// The slot a note names for a callable that `Fn` got through `Via`: a
+  /// local of `Fn` itself explains nothing (`auto f = [..]; f();` reads as
+  /// calling the lambda), so the chain is followed past `Fn`'s locals.
+  uint32_t visibleSlot(uint32_t Via, Id Key, uint32_t Fn) const {
+    for (unsigned Guard = 0; Via != None && Guard < 64; ++Guard) {
+      const ProgramModel::Slot &S = P.slots()[Via];
+      if (S.K != facts::Slot::Kind::Local || S.Function != P.functions()[Fn].Key)
+        return Via;
+      auto It = P.holds(Via).find(Key);
+      if (It == P.holds(Via).end())
+        return None;
+      Via = It->second.From;
+    }
+    return Via;
   }
 
   std::string caller(uint32_t Fn) const {

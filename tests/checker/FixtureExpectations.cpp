@@ -1,5 +1,6 @@
 #include "FixtureExpectations.h"
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -20,14 +21,14 @@ std::vector<std::string> splitWords(const std::string &S) {
 }
 } // namespace
 
-FixtureSpec parseFixture(const std::string &Text) {
+FixtureSpec parseFixture(const std::string &Text, const std::string &File) {
   FixtureSpec Spec;
   // CHECK-(MESSAGES|NOTES): <file>:<line>:<col>: <level>: <text>
   // where <line> is [[@LINE]], [[@LINE+N]], [[@LINE-N]] or a number.
   static const std::regex Check(
       R"(//\s*CHECK-(MESSAGES|NOTES):\s*([^:\s]*):(\[\[@LINE([+-]\d+)?\]\]|\d+):(\d+):\s*(warning|error|note):\s*(.*?)\s*$)");
   static const std::regex Directive(
-      R"(//\s*UISAN-(REQUIRES|FLAGS|RULES):\s*(.*?)\s*$)");
+      R"(//\s*UISAN-(REQUIRES|FLAGS|RULES|CONFIG):\s*(.*?)\s*$)");
   std::istringstream In(Text);
   std::string Line;
   for (unsigned N = 1; std::getline(In, Line); ++N) {
@@ -37,6 +38,8 @@ FixtureSpec parseFixture(const std::string &Text) {
       E.DirectiveLine = N;
       E.FromNotes = M[1] == "NOTES";
       E.File = M[2];
+      if (E.File.empty())
+        E.File = File;
       if (M[3].str().rfind("[[", 0) == 0)
         E.Line = N + (M[4].matched ? std::stoi(M[4]) : 0);
       else
@@ -58,6 +61,16 @@ FixtureSpec parseFixture(const std::string &Text) {
       Spec.Errors.push_back("line " + std::to_string(N) +
                             ": malformed CHECK-NOTES line");
     } else if (std::regex_search(Line, M, Directive)) {
+      if (M[1] == "CONFIG") {
+        std::string KV = M[2];
+        size_t Eq = KV.find('=');
+        if (Eq == std::string::npos)
+          Spec.Errors.push_back("line " + std::to_string(N) +
+                                ": UISAN-CONFIG needs <key>=<value>");
+        else
+          Spec.Config.push_back({KV.substr(0, Eq), KV.substr(Eq + 1)});
+        continue;
+      }
       std::vector<std::string> Words = splitWords(M[2]);
       auto &Into = M[1] == "REQUIRES" ? Spec.Requires
                    : M[1] == "FLAGS"  ? Spec.Flags
@@ -65,7 +78,28 @@ FixtureSpec parseFixture(const std::string &Text) {
       Into.insert(Into.end(), Words.begin(), Words.end());
     }
   }
+  if (!File.empty())
+    for (std::string &E : Spec.Errors)
+      E = File + ": " + E;
   return Spec;
+}
+
+void mergeFixture(FixtureSpec &Into, FixtureSpec Other) {
+  auto Union = [](std::vector<std::string> &To, std::vector<std::string> &From) {
+    for (std::string &S : From)
+      if (std::find(To.begin(), To.end(), S) == To.end())
+        To.push_back(std::move(S));
+  };
+  Union(Into.Requires, Other.Requires);
+  Union(Into.Flags, Other.Flags);
+  Union(Into.Rules, Other.Rules);
+  for (std::string &E : Other.Errors)
+    Into.Errors.push_back(std::move(E));
+  for (auto &KV : Other.Config)
+    Into.Config.push_back(std::move(KV));
+  for (Expectation &E : Other.Expected)
+    Into.Expected.push_back(std::move(E));
+  Into.ChecksNotes |= Other.ChecksNotes;
 }
 
 std::vector<std::string>

@@ -8,6 +8,10 @@
 //   // UISAN-REQUIRES: qt6|qt5|gtk3|wx      real toolkit headers
 //   // UISAN-FLAGS: <compiler flags>         added to the defaults
 //   // UISAN-RULES: <pack.json>              extra pack, relative to fixture
+//   // UISAN-CONFIG: <key>=<value>           a check option, as --config
+// A fixture is one file, or a directory (a program of several files): each
+// .c/.cpp file is a translation unit, every file (headers too) may carry
+// expectations, and a relative one refers to the file it is written in.
 // CHECK-MESSAGES covers warnings and errors; CHECK-NOTES also notes. Every
 // diagnostic must be expected, and every expectation met; notes are only
 // required to be expected when the fixture has CHECK-NOTES lines.
@@ -39,11 +43,17 @@ struct FixtureSpec {
   std::vector<std::string> Requires;
   std::vector<std::string> Flags;
   std::vector<std::string> Rules;
+  std::vector<std::pair<std::string, std::string>> Config;
   bool ChecksNotes = false;
   std::vector<std::string> Errors; ///< malformed directives
 };
 
-FixtureSpec parseFixture(const std::string &Text);
+/// Parses one file. `File`: the base name relative expectations get ("":
+/// the fixture is this one file).
+FixtureSpec parseFixture(const std::string &Text, const std::string &File = "");
+
+/// Adds `Other`'s expectations and directives to `Into`.
+void mergeFixture(FixtureSpec &Into, FixtureSpec Other);
 
 /// Compares findings (of the fixture at `Path`) with the spec; returns one
 /// line per mismatch, empty when all is as expected.

@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -42,19 +45,50 @@ const char *toolkitFlags(const std::string &Toolkit) {
 
 class Fixture : public testing::TestWithParam<const char *> {};
 
-TEST_P(Fixture, DiagnosticsAreExactlyTheExpectedOnes) {
-  std::string Path = std::string(UISAN_FIXTURES_DIR) + "/checker/" + GetParam();
+std::string readFile(const std::string &Path) {
   std::ifstream In(Path);
-  ASSERT_TRUE(In) << "cannot read " << Path;
   std::stringstream Text;
   Text << In.rdbuf();
-  test::FixtureSpec Spec = test::parseFixture(Text.str());
+  return Text.str();
+}
 
+bool endsWith(const std::string &S, const char *Suffix) {
+  size_t N = std::strlen(Suffix);
+  return S.size() >= N && S.compare(S.size() - N, N, Suffix) == 0;
+}
+
+TEST_P(Fixture, DiagnosticsAreExactlyTheExpectedOnes) {
+  std::string Path = std::string(UISAN_FIXTURES_DIR) + "/checker/" + GetParam();
+  test::FixtureSpec Spec;
   tidy::Config C;
-  C.Files = {Path};
+  std::string Dir;
+  if (std::filesystem::is_directory(Path)) {
+    // A program of several files: each source is a TU, every file may
+    // carry expectations about itself.
+    Dir = Path;
+    std::vector<std::string> Entries;
+    for (const auto &E : std::filesystem::directory_iterator(Path))
+      if (E.is_regular_file())
+        Entries.push_back(E.path().string());
+    std::sort(Entries.begin(), Entries.end());
+    for (const std::string &F : Entries) {
+      std::string Base = F.substr(F.rfind('/') + 1);
+      test::mergeFixture(Spec, test::parseFixture(readFile(F), Base));
+      if (endsWith(F, ".cpp") || endsWith(F, ".c"))
+        C.Files.push_back(F);
+    }
+    ASSERT_FALSE(C.Files.empty()) << Path << " has no .c or .cpp file";
+  } else {
+    std::ifstream In(Path);
+    ASSERT_TRUE(In) << "cannot read " << Path;
+    Spec = test::parseFixture(readFile(Path));
+    C.Files = {Path};
+    Dir = Path.substr(0, Path.rfind('/'));
+  }
+
   C.HasFixedArgs = true;
   C.Jobs = 1;
-  bool IsC = Path.size() > 2 && Path.compare(Path.size() - 2, 2, ".c") == 0;
+  bool IsC = endsWith(C.Files.front(), ".c");
   C.FixedArgs = {IsC ? "-std=c11" : "-std=c++17",
                  "-I" UISAN_FIXTURES_DIR "/seed/include",
                  "-I" UISAN_FIXTURES_DIR "/checker/common"};
@@ -72,9 +106,9 @@ TEST_P(Fixture, DiagnosticsAreExactlyTheExpectedOnes) {
   }
   for (const std::string &F : Spec.Flags)
     C.FixedArgs.push_back(F);
-  std::string Dir = Path.substr(0, Path.rfind('/'));
   for (const std::string &R : Spec.Rules)
     C.RulePacks.push_back(Dir + "/" + R);
+  C.CheckOptions = Spec.Config;
 
   tidy::RunResult R = tidy::runUisanTidy(C);
   for (const std::string &E : R.Errors)
