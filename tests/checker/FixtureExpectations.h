@@ -5,7 +5,7 @@
 //   // CHECK-NOTES: :[[@LINE-3]]:7: note: called from 'step'
 //   // CHECK-NOTES: helper.h:12:3: note: ...      (another file, by base name)
 // and directives:
-//   // UISAN-REQUIRES: qt6|qt5|gtk3|wx      real toolkit headers
+//   // UISAN-REQUIRES: qt6|qt5|gtk3|gtkmm3|wx|boost   real toolkit headers
 //   // UISAN-FLAGS: <compiler flags>         added to the defaults
 //   // UISAN-RULES: <pack.json>              extra pack, relative to fixture
 //   // UISAN-CONFIG: <key>=<value>           a check option, as --config
