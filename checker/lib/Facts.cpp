@@ -374,7 +374,7 @@ namespace {
 llvm::json::Value jsonLoc(const TranslationUnit &TU, const Loc &L) {
   if (!L.valid())
     return nullptr;
-  return (TU.str(L.File) + ":" + llvm::Twine(L.Line) + ":" +
+  return (TU.str(L.File).str() + ":" + llvm::Twine(L.Line) + ":" +
           llvm::Twine(L.Column))
       .str();
 }
@@ -384,14 +384,14 @@ llvm::json::Value jsonValues(const TranslationUnit &TU,
   llvm::json::Array A;
   for (const Value &V : Vs)
     A.push_back(llvm::json::Object{
-        {V.K == Value::Kind::Function ? "function" : "slot", TU.str(V.Key)}});
+        {V.K == Value::Kind::Function ? "function" : "slot", TU.str(V.Key).str()}});
   return A;
 }
 
 llvm::json::Value jsonStr(const TranslationUnit &TU, Str S) {
   if (S == NoStr)
     return nullptr;
-  return TU.str(S);
+  return TU.str(S).str();
 }
 
 const char *callKind(Call::Kind K) {
@@ -429,7 +429,7 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
     llvm::json::Array Calls, ValueCalls, Ui, Spawns, Flows;
     for (const Call &C : F.Calls)
       Calls.push_back(llvm::json::Object{{"kind", callKind(C.K)},
-                                         {"callee", TU.str(C.Callee)},
+                                         {"callee", TU.str(C.Callee).str()},
                                          {"at", jsonLoc(TU, C.At)},
                                          {"api", jsonStr(TU, C.Api)}});
     for (const ValueCall &C : F.ValueCalls)
@@ -438,21 +438,21 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
                                               {"text", jsonStr(TU, C.Text)},
                                               {"unless_defined", jsonStr(TU, C.UnlessDefined)}});
     for (const UiCall &C : F.UiCalls)
-      Ui.push_back(llvm::json::Object{{"api", TU.str(C.Api)},
+      Ui.push_back(llvm::json::Object{{"api", TU.str(C.Api).str()},
                                       {"constructor", C.Constructor},
                                       {"at", jsonLoc(TU, C.At)}});
     for (const Spawn &S : F.Spawns)
-      Spawns.push_back(llvm::json::Object{{"spawner", TU.str(S.Spawner)},
+      Spawns.push_back(llvm::json::Object{{"spawner", TU.str(S.Spawner).str()},
                                           {"at", jsonLoc(TU, S.At)},
                                           {"callables", jsonValues(TU, S.Callables)},
                                           {"holder", jsonStr(TU, S.Holder)}});
     for (const Flow &Fl : F.Flows)
-      Flows.push_back(llvm::json::Object{{"slot", TU.str(Fl.Slot)},
+      Flows.push_back(llvm::json::Object{{"slot", TU.str(Fl.Slot).str()},
                                          {"values", jsonValues(TU, Fl.Values)},
                                          {"at", jsonLoc(TU, Fl.At)}});
     Functions.push_back(llvm::json::Object{
-        {"key", TU.str(F.Key)},
-        {"name", TU.str(F.Name)},
+        {"key", TU.str(F.Key).str()},
+        {"name", TU.str(F.Name).str()},
         {"at", jsonLoc(TU, F.At)},
         {"lambda", F.Lambda},
         {"initializer", F.Initializer},
@@ -466,25 +466,25 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
   }
   llvm::json::Array Slots, Overrides, Holders, Classes, Diags, Deps;
   for (const Slot &S : TU.Slots)
-    Slots.push_back(llvm::json::Object{{"key", TU.str(S.Key)},
+    Slots.push_back(llvm::json::Object{{"key", TU.str(S.Key).str()},
                                        {"kind", slotKind(S.K)},
                                        {"name", jsonStr(TU, S.Name)},
                                        {"function", jsonStr(TU, S.Function)},
                                        {"owner", jsonStr(TU, S.Owner)},
                                        {"index", S.Index}});
   for (const Override &O : TU.Overrides)
-    Overrides.push_back(llvm::json::Object{{"method", TU.str(O.Method)},
-                                           {"base", TU.str(O.Base)}});
+    Overrides.push_back(llvm::json::Object{{"method", TU.str(O.Method).str()},
+                                           {"base", TU.str(O.Base).str()}});
   for (Str S : TU.ContextHolders)
-    Holders.push_back(TU.str(S));
+    Holders.push_back(TU.str(S).str());
   for (Str S : TU.ContextClasses)
-    Classes.push_back(TU.str(S));
+    Classes.push_back(TU.str(S).str());
   for (const Diagnostic &D : TU.Diagnostics) {
     llvm::json::Array Notes;
     for (const Diagnostic::Note &N : D.Notes)
       Notes.push_back(llvm::json::Object{{"at", jsonLoc(TU, N.At)},
                                          {"message", N.Message}});
-    Diags.push_back(llvm::json::Object{{"check", TU.str(D.Check)},
+    Diags.push_back(llvm::json::Object{{"check", TU.str(D.Check).str()},
                                        {"error", D.Error},
                                        {"at", jsonLoc(TU, D.At)},
                                        {"message", D.Message},
@@ -492,7 +492,7 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
   }
   for (const Dependency &D : TU.Dependencies)
     Deps.push_back(llvm::json::Object{
-        {"path", TU.str(D.Path)},
+        {"path", TU.str(D.Path).str()},
         {"size", static_cast<int64_t>(D.Size)},
         {"hash", llvm::toHex(llvm::ArrayRef<uint8_t>(D.Hash), true)}});
   return llvm::json::Object{{"version", static_cast<int64_t>(FormatVersion)},

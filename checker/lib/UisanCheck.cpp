@@ -32,9 +32,14 @@ void addDependencies(const SourceManager &SM, facts::TranslationUnit &TU) {
   for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
     FileEntryRef FE = It->first;
     facts::Dependency D;
-    llvm::SmallString<256> Path(FE.getName());
-    SM.getFileManager().makeAbsolutePath(Path);
-    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+    // The path the OS resolved when the file was opened: '..' after a
+    // symbolic link is not the lexical parent (GCC's include directories
+    // are reached that way).
+    llvm::SmallString<256> Path(FE.getFileEntry().tryGetRealPathName());
+    if (Path.empty()) {
+      Path = FE.getName();
+      SM.getFileManager().makeAbsolutePath(Path);
+    }
     D.Path = TU.intern(Path);
     D.Size = FE.getSize();
     D.MTime = FE.getModificationTime();

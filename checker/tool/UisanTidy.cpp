@@ -1,6 +1,7 @@
 //===- UisanTidy.cpp - the uisan-tidy driver ------------------------------===//
 
 #include "UisanTidy.h"
+#include "FactsCache.h"
 #include "../lib/ContextEscapeCheck.h"
 #include "../lib/ExecutorNotShutdownCheck.h"
 #include "../lib/Nolint.h"
@@ -21,6 +22,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -417,6 +419,84 @@ std::optional<std::string> readUiCallOptions(const Config &C,
 
 } // namespace
 
+namespace {
+
+/// What decides the facts of every TU besides its own command and sources:
+/// the tool, the packs' text, the options.
+std::vector<std::string> runKeyParts(const Config &C, const std::string &Checks) {
+  std::vector<std::string> Parts = {versionString(),
+                                    std::to_string(facts::FormatVersion),
+                                    Checks};
+  for (const rules::ShippedPack &P : rules::shippedPackTexts()) {
+    Parts.push_back(P.FileName);
+    Parts.push_back(P.Text);
+  }
+  for (const std::string &P : C.RulePacks) {
+    Parts.push_back(P);
+    auto Buffer = llvm::MemoryBuffer::getFile(P, /*IsText=*/true);
+    Parts.push_back(Buffer ? (*Buffer)->getBuffer().str() : "<unreadable>");
+  }
+  std::vector<std::pair<std::string, std::string>> Options = C.CheckOptions;
+  llvm::sort(Options);
+  for (const auto &[K, V] : Options) {
+    Parts.push_back(K);
+    Parts.push_back(V);
+  }
+  for (const std::string &A : C.ExtraArgs)
+    Parts.push_back(A);
+  return Parts;
+}
+
+/// A compile diagnostic of a TU as a fact, so that a run from the cache
+/// reports it too.
+facts::Diagnostic diagnosticFact(facts::TranslationUnit &TU, const Finding &F) {
+  facts::Diagnostic D;
+  D.Check = TU.intern(F.Check);
+  D.Error = F.Severity == Finding::Level::Error;
+  auto Place = [&](const SourceLocationInfo &L) {
+    facts::Loc Out;
+    if (!L.File.empty()) {
+      Out.File = TU.intern(L.File);
+      Out.Line = L.Line;
+      Out.Column = L.Column;
+    }
+    return Out;
+  };
+  D.At = Place(F.Loc);
+  D.Message = F.Message;
+  for (const FindingNote &N : F.Notes)
+    D.Notes.push_back({Place(N.Loc), N.Message});
+  return D;
+}
+
+RunResult reportProgram(const Config &C, const UiCallOptions &UiOptions,
+                        std::vector<facts::TranslationUnit> Units,
+                        std::vector<Finding> FileErrors, RunResult R);
+
+bool excluded(const Config &C, llvm::StringRef File) {
+  if (C.Exclude.empty())
+    return false;
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  llvm::StringRef Relative = File;
+  if (Relative.consume_front(Cwd) && Relative.consume_front("/")) {
+  } else {
+    Relative = File;
+  }
+  for (const std::string &G : C.Exclude) {
+    llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G);
+    if (!P) {
+      llvm::consumeError(P.takeError());
+      continue;
+    }
+    if (P->match(File) || P->match(Relative))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
 RunResult runUisanTidy(const Config &C) {
   RunResult R;
   (void)UisanTidyModuleAnchorSource;
@@ -425,6 +505,50 @@ RunResult runUisanTidy(const Config &C) {
   std::shared_ptr<const RuleDB> DB = getRuleDB(joined(C.RulePacks, ';'));
   for (const rules::Problem &P : DB->Problems)
     R.Errors.push_back(rules::formatProblem(P));
+  // Bad options stop the run (a bad pack does not: the others are used).
+  std::vector<std::string> Fatal;
+  for (const std::string &G : C.Exclude)
+    if (llvm::Expected<llvm::GlobPattern> P = llvm::GlobPattern::create(G); !P)
+      Fatal.push_back("error: --exclude='" + G + "': " +
+                      llvm::toString(P.takeError()) +
+                      "; give a glob such as '*/moc_*.cpp'");
+  UiCallOptions UiOptions;
+  if (std::optional<std::string> Bad = readUiCallOptions(C, UiOptions))
+    Fatal.push_back(*Bad);
+  if (!Fatal.empty()) {
+    R.Errors.insert(R.Errors.end(), Fatal.begin(), Fatal.end());
+    return R;
+  }
+
+  std::vector<facts::TranslationUnit> Linked;
+  std::vector<Finding> FileErrors;
+  if (C.FromFacts) {
+    // Link only: the facts were extracted by earlier runs (--write-facts).
+    for (const std::string &File : C.Files) {
+      std::string Path = absolute(File, "");
+      auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
+      llvm::Expected<facts::TranslationUnit> TU =
+          Buffer ? facts::deserialize((*Buffer)->getBuffer(), Path)
+                 : llvm::Expected<facts::TranslationUnit>(llvm::createStringError(
+                       Buffer.getError(), "%s: cannot read: %s", Path.c_str(),
+                       Buffer.getError().message().c_str()));
+      if (!TU) {
+        Finding E;
+        E.Check = "clang-diagnostic-error";
+        E.Severity = Finding::Level::Error;
+        E.Loc.File = Path;
+        E.Message = llvm::toString(TU.takeError()) +
+                    "; extract its facts again with --write-facts (the other "
+                    "facts are linked)";
+        FileErrors.push_back(std::move(E));
+        continue;
+      }
+      Linked.push_back(std::move(*TU));
+    }
+    R.TranslationUnits = Linked.size() + FileErrors.size();
+    return reportProgram(C, UiOptions, std::move(Linked), std::move(FileErrors),
+                         std::move(R));
+  }
 
   std::string Error;
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
@@ -436,37 +560,50 @@ RunResult runUisanTidy(const Config &C) {
   std::vector<std::string> Files = C.Files;
   if (Files.empty())
     Files = Compilations->getAllFiles();
+  for (std::string &F : Files)
+    F = absolute(F, "");
+  llvm::erase_if(Files, [&](const std::string &F) { return excluded(C, F); });
   if (Files.empty()) {
     R.Errors.push_back("error: no input files: name the files to check, or "
                        "pass -p <build-dir> whose compile_commands.json "
-                       "lists some");
+                       "lists some" +
+                       std::string(C.Exclude.empty() ? "" : " that --exclude leaves"));
     return R;
   }
-  for (std::string &F : Files)
-    F = absolute(F, "");
-  R.TranslationUnits = Files.size();
+  if (!C.WriteFacts.empty() && Files.size() != 1) {
+    R.Errors.push_back("error: --write-facts takes one source file, given " +
+                       std::to_string(Files.size()) +
+                       "; run it once per translation unit");
+    return R;
+  }
 
   // Inputs clang cannot be given are reported, each with its file and the
-  // remedy, and left out; the others are checked.
-  std::vector<Finding> InputErrors;
+  // remedy, and left out; the others are checked. A file the database lists
+  // that does not exist yet (generated by the build) is one warning line.
   {
     std::vector<std::string> Usable;
     for (std::string &F : Files) {
       bool Skip = false;
+      bool Listed = C.Files.empty();
       if (std::optional<std::string> Why =
-              unusableInput(F, *Compilations, C.Files.empty(), Skip)) {
+              unusableInput(F, *Compilations, Listed, Skip)) {
+        if (Listed && !llvm::sys::fs::exists(F)) {
+          R.NotGenerated.push_back(F);
+          continue;
+        }
         Finding E;
         E.Check = "clang-diagnostic-error";
         E.Severity = Finding::Level::Error;
         E.Loc.File = F;
         E.Message = std::move(*Why);
-        InputErrors.push_back(std::move(E));
+        FileErrors.push_back(std::move(E));
       }
       if (!Skip)
         Usable.push_back(std::move(F));
     }
     Files = std::move(Usable);
   }
+  R.TranslationUnits = Files.size();
   const ExistingDirectories Commands(*Compilations);
   const std::string CommandRemedy =
       C.HasFixedArgs ? "fix the flags after '--'"
@@ -474,24 +611,63 @@ RunResult runUisanTidy(const Config &C) {
                        "the flag with --extra-arg";
 
   unsigned Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
-  Jobs = std::max<unsigned>(1, std::min<unsigned>(Jobs, Files.size()));
+  Jobs = std::max<unsigned>(1, std::min<unsigned>(Jobs, std::max<size_t>(1, Files.size())));
   ClangTidyOptions Opts = tidyOptions(C);
   Opts.Checks = extractionChecks(C.Checks);
-  UiCallOptions UiOptions;
-  if (std::optional<std::string> Bad = readUiCallOptions(C, UiOptions)) {
-    R.Errors.push_back(*Bad);
-    return R;
+
+  // The cache: under the build directory unless told otherwise.
+  std::optional<FactsCache> Cache;
+  if (!C.NoCache && C.WriteFacts.empty()) {
+    if (!C.CacheDir.empty())
+      Cache.emplace(absolute(C.CacheDir, ""));
+    else if (!C.BuildDir.empty() && !C.HasFixedArgs)
+      Cache.emplace(absolute(C.BuildDir, "") + "/.uisan-cache");
   }
+  const std::vector<std::string> RunKey = runKeyParts(C, *Opts.Checks);
+  auto KeyOf = [&](const std::string &File) {
+    std::vector<std::string> Parts = RunKey;
+    Parts.push_back(File);
+    for (const tooling::CompileCommand &Cmd : Commands.getCompileCommands(File)) {
+      Parts.push_back(Cmd.Directory);
+      Parts.push_back(Cmd.Filename);
+      for (const std::string &A : Cmd.CommandLine)
+        Parts.push_back(A);
+    }
+    return FactsCache::key(Parts);
+  };
 
   std::mutex Lock;
-  std::vector<std::pair<size_t, ClangTidyError>> All; // (file, error)
+  SourceCache Sources;
   std::vector<std::optional<facts::TranslationUnit>> Units(Files.size());
   std::atomic<size_t> Next{0};
+  size_t Done = 0;
+  bool CacheWarned = false;
+  auto Progress = [&](const std::string &File, bool Cached) {
+    if (!C.Progress || Files.size() < 2)
+      return;
+    llvm::SmallString<256> Cwd;
+    llvm::sys::fs::current_path(Cwd);
+    llvm::StringRef Shown = File;
+    if (!Shown.consume_front(Cwd) || !Shown.consume_front("/"))
+      Shown = File;
+    llvm::errs() << "[" << ++Done << "/" << Files.size() << "] " << Shown
+                 << (Cached ? " (cached)" : "") << "\n";
+  };
   auto Worker = [&] {
     AlternateSignalStack AltStack;
     for (size_t I = Next++; I < Files.size(); I = Next++) {
+      std::string Key = Cache ? KeyOf(Files[I]) : "";
+      if (Cache)
+        if (std::optional<facts::TranslationUnit> Hit = Cache->lookup(Key)) {
+          std::lock_guard<std::mutex> G(Lock);
+          Units[I] = std::move(Hit);
+          ++R.CachedUnits;
+          Progress(Files[I], true);
+          continue;
+        }
       std::vector<ClangTidyError> Errors;
       FactsSink Sink;
+      Sink.WithDependencies = Cache.has_value() || !C.DepFile.empty() || C.DumpFacts;
       // A crash in one TU (clang out of stack on code nested too deeply)
       // loses that TU only, when crash recovery is enabled (uisan-tidy
       // does); what the crashed run allocated is left, not torn down.
@@ -513,6 +689,7 @@ RunResult runUisanTidy(const Config &C) {
                               /*ApplyAnyFix=*/false);
       });
       std::lock_guard<std::mutex> G(Lock);
+      Progress(Files[I], false);
       if (!Finished) {
         AbandonedMemory = true;
         Finding E;
@@ -520,12 +697,30 @@ RunResult runUisanTidy(const Config &C) {
         E.Severity = Finding::Level::Error;
         E.Loc.File = Files[I];
         E.Message = crashMessage(CRC.RetCode);
-        InputErrors.push_back(std::move(E));
+        FileErrors.push_back(std::move(E));
         continue;
       }
-      Units[I] = std::move(Sink.Unit);
-      for (ClangTidyError &E : Errors)
-        All.push_back({I, std::move(E)});
+      facts::TranslationUnit TU =
+          Sink.Unit ? std::move(*Sink.Unit) : facts::TranslationUnit();
+      if (TU.MainFile.empty())
+        TU.MainFile = Files[I];
+      bool CompileErrors = false;
+      for (ClangTidyError &E : Errors) {
+        if (E.DiagnosticName == "clang-tidy-config")
+          continue; // rule-pack problems, already reported once above
+        Finding F = toFinding(E, Sources, Files[I], CommandRemedy);
+        CompileErrors |= F.Severity == Finding::Level::Error;
+        TU.Diagnostics.push_back(diagnosticFact(TU, F));
+      }
+      // A TU that does not compile may miss a header the build has yet to
+      // generate; facts that depend on an absent file are not kept.
+      if (Cache && !CompileErrors)
+        if (std::string Why = Cache->store(Key, TU); !Why.empty() && !CacheWarned) {
+          CacheWarned = true;
+          llvm::errs() << "uisan-tidy: warning: the facts cache is not used: "
+                       << Why << "; pass --cache-dir=DIR or --no-cache\n";
+        }
+      Units[I] = std::move(TU);
     }
   };
   // Every worker gets a thread with a large stack: clang and the checks
@@ -533,18 +728,58 @@ RunResult runUisanTidy(const Config &C) {
   // that clang++ -fsyntax-only compiles. Only the pages used are committed.
   const std::optional<unsigned> WorkerStackSize = 64u << 20;
   std::vector<llvm::thread> Threads;
-  for (unsigned I = 0; I < Jobs; ++I)
+  for (unsigned I = 0; I < Jobs && !Files.empty(); ++I)
     Threads.emplace_back(WorkerStackSize, Worker);
   for (llvm::thread &T : Threads)
     T.join();
 
-  // Link every TU's facts, in file order, and run the enabled checks on
-  // the whole program.
-  std::vector<facts::TranslationUnit> Linked;
   for (std::optional<facts::TranslationUnit> &U : Units)
     if (U)
       Linked.push_back(std::move(*U));
-  ProgramModel Program(std::move(Linked));
+
+  if (!C.WriteFacts.empty()) {
+    // Extract only: a build step writes the facts, a later run links them.
+    for (Finding &E : FileErrors)
+      R.Findings.push_back(std::move(E));
+    if (Linked.empty())
+      return R;
+    const facts::TranslationUnit &TU = Linked.front();
+    if (std::string Why = writeFileAtomically(C.WriteFacts, facts::serialize(TU));
+        !Why.empty()) {
+      R.Errors.push_back("error: --write-facts: " + Why);
+      return R;
+    }
+    if (!C.DepFile.empty()) {
+      // Make's syntax, which Ninja and CMake's DEPFILE read.
+      std::string Deps = C.WriteFacts + ":";
+      for (const facts::Dependency &D : TU.Dependencies) {
+        std::string P = TU.str(D.Path).str();
+        std::string Escaped;
+        for (char Ch : P)
+          Escaped += Ch == ' ' ? std::string("\\ ") : std::string(1, Ch);
+        Deps += " \\\n  " + Escaped;
+      }
+      Deps += "\n";
+      if (std::string Why = writeFileAtomically(C.DepFile, Deps); !Why.empty())
+        R.Errors.push_back("error: --depfile: " + Why);
+    }
+    R.FactsWritten = true;
+    return R;
+  }
+  if (C.DumpFacts) {
+    for (const facts::TranslationUnit &TU : Linked)
+      R.FactsJson.push_back(facts::toJson(TU));
+    return R;
+  }
+  return reportProgram(C, UiOptions, std::move(Linked), std::move(FileErrors),
+                       std::move(R));
+}
+
+namespace {
+RunResult reportProgram(const Config &C, const UiCallOptions &UiOptions,
+                        std::vector<facts::TranslationUnit> Units,
+                        std::vector<Finding> FileErrors, RunResult R) {
+  ProgramModel Program(std::move(Units));
   SourceCache Sources;
   NolintFilter Nolint(
       [&](llvm::StringRef File) { return Sources.text(File.str()); });
@@ -558,20 +793,31 @@ RunResult runUisanTidy(const Config &C) {
     if (Enabled.contains(Local))
       localFindings(Program, Local, Suppressed, R.Findings);
 
-  // A header's compile errors appear once per TU that includes it: keep one.
+  // Compile diagnostics, kept in each TU's facts; a header's appear once
+  // per TU that includes it: keep one.
   std::set<std::tuple<std::string, std::string, unsigned, unsigned,
                       std::string>>
       Seen;
-  for (Finding &F : InputErrors)
+  for (Finding &F : FileErrors)
     R.Findings.push_back(std::move(F));
-  for (const auto &[File, E] : All) {
-    if (E.DiagnosticName == "clang-tidy-config")
-      continue; // rule-pack problems, already reported once above
-    Finding F = toFinding(E, Sources, Files[File], CommandRemedy);
-    if (Seen.insert({F.Check, F.Loc.File, F.Loc.Line, F.Loc.Column, F.Message})
-            .second)
-      R.Findings.push_back(std::move(F));
-  }
+  for (uint32_t T = 0; T < Program.units().size(); ++T)
+    for (const facts::Diagnostic &D : Program.units()[T].Diagnostics) {
+      llvm::StringRef Check = Program.str(Program.id(T, D.Check));
+      if (!Check.starts_with("clang-"))
+        continue;
+      Finding F;
+      F.Check = Check.str();
+      F.Severity = D.Error ? Finding::Level::Error : Finding::Level::Warning;
+      F.Loc = Program.where(T, D.At);
+      if (F.Loc.File.empty())
+        F.Loc.File = Program.units()[T].MainFile;
+      F.Message = D.Message;
+      for (const facts::Diagnostic::Note &N : D.Notes)
+        F.Notes.push_back({Program.where(T, N.At), N.Message});
+      if (Seen.insert({F.Check, F.Loc.File, F.Loc.Line, F.Loc.Column, F.Message})
+              .second)
+        R.Findings.push_back(std::move(F));
+    }
   std::stable_sort(R.Findings.begin(), R.Findings.end(),
                    [](const Finding &A, const Finding &B) {
                      return std::tie(A.Loc.File, A.Loc.Line, A.Loc.Column) <
@@ -579,6 +825,7 @@ RunResult runUisanTidy(const Config &C) {
                    });
   return R;
 }
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // Command line
@@ -648,7 +895,40 @@ cl::opt<std::string> ConfigOpt(
     cl::desc("Check options in clang-tidy's YAML form, e.g. "
              "'{CheckOptions: {uisan-ui-call-in-thread.MaxDepth: 8}}'"),
     cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print no summary line on stderr"), cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print no progress and no summary on stderr"),
+                    cl::cat(Category));
+cl::list<std::string> ExcludeOpt(
+    "exclude",
+    cl::desc("Leave out the files matching this glob (absolute, or relative to "
+             "the current directory), e.g. '*/moc_*.cpp'; repeatable"),
+    cl::value_desc("glob"), cl::cat(Category));
+cl::opt<std::string> CacheDirOpt(
+    "cache-dir",
+    cl::desc("Keep translation units' facts here between runs (default: "
+             "<build-dir>/.uisan-cache with -p)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<bool> NoCacheOpt("no-cache", cl::desc("Neither read nor write the facts cache"),
+                         cl::cat(Category));
+cl::opt<std::string> WriteFactsOpt(
+    "write-facts",
+    cl::desc("Only extract the one given source's facts into this file (a "
+             "build step); link them later with --from-facts"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> DepFileOpt(
+    "depfile",
+    cl::desc("With --write-facts: also write the files the source read, in "
+             "Make's syntax (for Ninja's and CMake's DEPFILE)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> DumpFactsOpt(
+    "dump-facts",
+    cl::desc("Print the facts extracted from each translation unit as JSON, "
+             "instead of findings"),
+    cl::cat(Category));
+cl::opt<bool> FromFactsOpt(
+    "from-facts",
+    cl::desc("Link the facts files given as arguments (from --write-facts) "
+             "and check the whole program, without parsing"),
+    cl::cat(Category));
 
 /// A crash while checking a TU becomes an error for that TU (see
 /// runUisanTidy). The handlers run on the workers' alternate signal
@@ -722,6 +1002,24 @@ int uisanTidyMain(int Argc, const char **Argv) {
   C.BuildDir = BuildPath;
   C.ExtraArgs = ExtraArgOpt;
   C.Jobs = JobsOpt;
+  C.Exclude = ExcludeOpt;
+  C.Progress = !Quiet;
+  C.CacheDir = CacheDirOpt;
+  C.NoCache = NoCacheOpt;
+  C.WriteFacts = WriteFactsOpt;
+  C.DepFile = DepFileOpt;
+  C.FromFacts = FromFactsOpt;
+  C.DumpFacts = DumpFactsOpt;
+  if (!C.DepFile.empty() && C.WriteFacts.empty()) {
+    llvm::errs() << "error: --depfile needs --write-facts\n";
+    return ExitError;
+  }
+  if (C.FromFacts && (C.HasFixedArgs || !C.BuildDir.empty() ||
+                      !C.WriteFacts.empty())) {
+    llvm::errs() << "error: --from-facts links facts files and parses "
+                    "nothing: it takes neither -p, '--' nor --write-facts\n";
+    return ExitError;
+  }
   if (!ConfigOpt.empty()) {
     llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfiguration(
         llvm::MemoryBufferRef(ConfigOpt, "--config"));
@@ -804,6 +1102,35 @@ int uisanTidyMain(int Argc, const char **Argv) {
   RunResult R = runUisanTidy(C);
   for (const std::string &E : R.Errors)
     llvm::errs() << E << "\n";
+  if (!R.NotGenerated.empty()) {
+    llvm::errs() << "uisan-tidy: warning: " << R.NotGenerated.size()
+                 << " file" << (R.NotGenerated.size() == 1 ? "" : "s")
+                 << " of the compilation database "
+                 << (R.NotGenerated.size() == 1 ? "does" : "do")
+                 << " not exist and " << (R.NotGenerated.size() == 1 ? "is" : "are")
+                 << " not checked (generated by the build?):";
+    for (size_t I = 0; I < R.NotGenerated.size() && I < 5; ++I)
+      llvm::errs() << (I ? ", " : " ")
+                   << llvm::sys::path::filename(R.NotGenerated[I]);
+    if (R.NotGenerated.size() > 5)
+      llvm::errs() << ", ...";
+    llvm::errs() << "; build the targets that generate them first, or leave "
+                    "them out with --exclude\n";
+  }
+  if (C.DumpFacts) {
+    llvm::json::Array All;
+    for (llvm::json::Value &V : R.FactsJson)
+      All.push_back(std::move(V));
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(All)))
+                 << "\n";
+    return R.Errors.empty() ? ExitClean : ExitError;
+  }
+  if (!WriteFactsOpt.empty()) {
+    // Extract only: compile errors travel in the facts to the link step.
+    for (const Finding &F : R.Findings)
+      llvm::errs() << F.Loc.File << ": error: " << F.Message << "\n";
+    return R.FactsWritten && R.Errors.empty() ? ExitClean : ExitError;
+  }
 
   std::error_code EC;
   std::unique_ptr<llvm::raw_fd_ostream> File;
@@ -844,8 +1171,10 @@ int uisanTidyMain(int Argc, const char **Argv) {
     llvm::errs() << "uisan-tidy: " << Warnings << " finding"
                  << (Warnings == 1 ? "" : "s") << ", " << Errors << " error"
                  << (Errors == 1 ? "" : "s") << " in " << R.TranslationUnits
-                 << " translation unit" << (R.TranslationUnits == 1 ? "" : "s")
-                 << "\n";
+                 << " translation unit" << (R.TranslationUnits == 1 ? "" : "s");
+    if (R.CachedUnits)
+      llvm::errs() << " (" << R.CachedUnits << " from the cache)";
+    llvm::errs() << "\n";
   }
   return R.exitCode();
 }

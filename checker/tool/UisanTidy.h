@@ -9,6 +9,8 @@
 
 #include "Findings.h"
 
+#include "llvm/Support/JSON.h"
+
 #include <string>
 #include <vector>
 
@@ -33,6 +35,14 @@ struct Config {
   /// Check options (--config), e.g. "uisan-ui-call-in-thread.MaxDepth".
   std::vector<std::pair<std::string, std::string>> CheckOptions;
   unsigned Jobs = 0;                      ///< 0: one per core
+  std::vector<std::string> Exclude;       ///< --exclude globs
+  bool Progress = false;                  ///< "[3/40] file" lines on stderr
+  std::string CacheDir;                   ///< --cache-dir; "": the default
+  bool NoCache = false;                   ///< --no-cache
+  std::string WriteFacts;                 ///< --write-facts: extract only
+  std::string DepFile;                    ///< --depfile, with WriteFacts
+  bool FromFacts = false;                 ///< --from-facts: Files are facts
+  bool DumpFacts = false;                 ///< --dump-facts: no checks, JSON
 };
 
 /// What a run produced.
@@ -40,6 +50,12 @@ struct RunResult {
   std::vector<Finding> Findings; ///< deduplicated, sorted by place
   std::vector<std::string> Errors; ///< config/database problems, printed as is
   unsigned TranslationUnits = 0;
+  unsigned CachedUnits = 0; ///< of those, taken from the cache
+  /// Files compile_commands.json lists that do not exist (not generated
+  /// yet): left out, with one warning.
+  std::vector<std::string> NotGenerated;
+  bool FactsWritten = false; ///< --write-facts wrote its file
+  std::vector<llvm::json::Value> FactsJson; ///< --dump-facts: one per TU
   /// ExitClean, ExitFindings or ExitError.
   int exitCode() const;
 };
