@@ -5,9 +5,10 @@
 // gives each key and value the line and column where it starts, which the
 // events do not carry. The text reaches the parser through an iterator that
 // counts what the parser has read. At each event the parser has read the
-// token and nothing after it (a number, one character after it), so a token
-// starts at the first byte after the previous one that is not white space,
-// ',' or ':' — the only bytes between tokens that have no event.
+// token and nothing after it (but for a number, whose end the builder
+// measures itself), so a token starts at the first byte after the previous
+// one that is not white space, ',' or ':' — the only bytes between tokens
+// that have no event.
 //
 // Errors name the place and say what was expected there. nlohmann/json's
 // own messages ("syntax error while parsing object key - unexpected '}';
@@ -146,12 +147,12 @@ std::string printable(std::string_view S) {
 /// Builds the JsonValue tree from nlohmann/json's SAX events.
 class Builder final : public nlohmann::json_sax<Json> {
 public:
-  Builder(std::string_view Text, JsonError &Error) : Text(Text), Error(Error) {
-    // nlohmann/json skips a UTF-8 byte order mark; columns start after it,
-    // as editors count them.
-    if (Text.substr(0, 3) == "\xEF\xBB\xBF")
-      Prev = LocOffset = 3;
-  }
+  Builder(std::string_view Text, JsonError &Error)
+      : Text(Text), Error(Error),
+        // nlohmann/json skips a UTF-8 byte order mark; columns start after
+        // it, as editors count them.
+        Origin(Text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0), Prev(Origin),
+        LocOffset(Origin) {}
 
   /// Bytes nlohmann/json has taken so far (CountingIterator writes it).
   size_t Taken = 0;
@@ -197,7 +198,7 @@ public:
     auto [It, New] = F.Keys.try_emplace(K, Pos);
     if (!New) {
       Error.Path = path() + "." + K;
-      return fail(Start, "duplicate key '" + printable(K) + "'",
+      return fail(Start, "duplicate key '" + K + "'",
                   "keep one; the other is at " + std::to_string(It->second.Line) +
                       ":" + std::to_string(It->second.Column));
     }
@@ -230,11 +231,12 @@ private:
 
   std::string_view Text;
   JsonError &Error;
+  const size_t Origin; ///< where the JSON text starts
+  size_t Prev;         ///< the end of the last token an event was made for
+  size_t LocOffset;    ///< posOf's last offset and its place
+  SourcePos LocPos{1, 1};
   std::vector<Frame> Open;
   bool Done = false;
-  size_t Prev = 0; ///< the end of the last token an event was made for
-  size_t LocOffset = 0;
-  SourcePos LocPos{1, 1};
 
   size_t skipSpace(size_t I) const {
     while (I < Text.size() && isSpace(Text[I]))
@@ -253,7 +255,7 @@ private:
   /// columns count code points, not bytes.
   SourcePos posOf(size_t Offset) {
     if (Offset < LocOffset) { // only error places look back; start over
-      LocOffset = Text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+      LocOffset = Origin;
       LocPos = {1, 1};
     }
     for (; LocOffset < Offset && LocOffset < Text.size(); ++LocOffset) {
@@ -411,9 +413,13 @@ void Builder::lexerError(const std::string &Lexer, size_t At, size_t Last) {
     // Pair the string's \u escapes up to where the parser stopped: the
     // first high surrogate not followed at once by a low one, or the first
     // low one not preceded by a high one, is the culprit.
-    size_t Pending = std::string::npos, Culprit = std::string::npos;
-    for (size_t I = At + 1; I <= Last && I + 1 < Text.size() &&
-                            Culprit == std::string::npos;) {
+    auto CodeUnit = [&](size_t Escape) {
+      return std::strtoul(std::string(Text.substr(Escape + 2, 4)).c_str(), nullptr, 16);
+    };
+    auto IsLow = [](unsigned long U) { return U >= 0xDC00 && U <= 0xDFFF; };
+    const size_t None = std::string::npos;
+    size_t Pending = None, Culprit = None;
+    for (size_t I = At + 1; I <= Last && I + 1 < Text.size() && Culprit == None;) {
       if (Text[I] != '\\') {
         ++I;
         continue;
@@ -422,24 +428,25 @@ void Builder::lexerError(const std::string &Lexer, size_t At, size_t Last) {
         I += 2;
         continue;
       }
-      unsigned long CP =
-          std::strtoul(std::string(Text.substr(I + 2, 4)).c_str(), nullptr, 16);
-      bool High = CP >= 0xD800 && CP <= 0xDBFF, Low = CP >= 0xDC00 && CP <= 0xDFFF;
-      if (Pending != std::string::npos)
-        Culprit = Low && I == Pending + 6 ? std::string::npos : Pending;
-      else if (Low)
+      unsigned long U = CodeUnit(I);
+      if (Pending != None)
+        Culprit = IsLow(U) && I == Pending + 6 ? None : Pending;
+      else if (IsLow(U))
         Culprit = I;
-      Pending = High && Pending == std::string::npos ? I : std::string::npos;
+      Pending = U >= 0xD800 && U <= 0xDBFF && Pending == None ? I : None;
       I += 6;
     }
-    if (Culprit == std::string::npos)
-      Culprit = Pending != std::string::npos ? Pending : Last;
-    std::string Escape = printable(Text.substr(Culprit, 6));
+    if (Culprit == None)
+      Culprit = Pending; // a high surrogate, then no escape at all
+    if (Culprit == None) {
+      fail(Last, "cannot read the JSON text: " + Lexer);
+      return;
+    }
     const char *Pair = "a UTF-16 surrogate pair is a '\\uD800'..'\\uDBFF' escape "
                        "followed by a '\\uDC00'..'\\uDFFF' escape; write the pair, "
                        "or the character itself";
-    unsigned long CP = std::strtoul(std::string(Text.substr(Culprit + 2, 4)).c_str(), nullptr, 16);
-    if (CP >= 0xDC00 && CP <= 0xDFFF)
+    std::string Escape = printable(Text.substr(Culprit, 6));
+    if (IsLow(CodeUnit(Culprit)))
       fail(Culprit, "lone low surrogate '" + Escape + "' in a string", Pair);
     else
       fail(Culprit, "unpaired high surrogate '" + Escape + "' in a string", Pair);
@@ -458,10 +465,10 @@ void Builder::lexerError(const std::string &Lexer, size_t At, size_t Last) {
          "save the pack as UTF-8, or write the character as a \\u escape");
   } else if (Has("control character")) {
     // "control character U+000A (LF) must be escaped to \u000A or \n"
-    size_t From = Lexer.find("control character");
-    size_t Must = Lexer.find(" must be escaped to ");
-    std::string What = Lexer.substr(From, Must - From);
-    std::string How = Must == std::string::npos ? "" : Lexer.substr(Must + 20);
+    const std::string Must = " must be escaped to ";
+    size_t From = Lexer.find("control character"), To = Lexer.find(Must);
+    std::string What = Lexer.substr(From, To - From);
+    std::string How = To == std::string::npos ? "" : Lexer.substr(To + Must.size());
     fail(Last, What + " in a string", How.empty() ? "" : "write it as " + How);
   } else if (Has("missing closing quote")) {
     fail(At, "unterminated string", "close it with '\"'");
