@@ -1,6 +1,7 @@
 //===- Glob.cpp - qualified-name patterns ---------------------------------===//
 
 #include "uisan/rules/Glob.h"
+#include "uisan/rules/Wildcard.h"
 
 namespace uisan::rules {
 
@@ -62,26 +63,9 @@ std::optional<Glob> Glob::compile(std::string_view Text, std::string &Why) {
 bool Glob::matches(std::string_view Name) const {
   if (Literal)
     return Name == Text;
-  // Iterative wildcard match with single backtrack point: linear for the
-  // common one-star patterns, O(n*m) worst case.
-  size_t P = 0, N = 0, StarP = std::string::npos, StarN = 0;
-  while (N < Name.size()) {
-    if (P < Text.size() && (Text[P] == '?' || Text[P] == Name[N])) {
-      ++P;
-      ++N;
-    } else if (P < Text.size() && Text[P] == '*') {
-      StarP = P++;
-      StarN = N;
-    } else if (StarP != std::string::npos) {
-      P = StarP + 1;
-      N = ++StarN;
-    } else {
-      return false;
-    }
-  }
-  while (P < Text.size() && Text[P] == '*')
-    ++P;
-  return P == Text.size();
+  // The matcher the runtime uses too (linear; the bound is in Wildcard.h).
+  return wildcard::match(Text.data(), Text.size(), Name.data(), Name.size(),
+                         wildcard::kGlob);
 }
 
 } // namespace uisan::rules

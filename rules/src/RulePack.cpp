@@ -414,8 +414,8 @@ std::unique_ptr<Pack> parsePack(std::string_view Text, std::string_view File,
   JsonError Error;
   std::optional<JsonValue> J = parseJson(Text, Error);
   if (!J) {
-    Problems.push_back({std::string(File), Error.Pos, "",
-                        "invalid JSON: " + Error.Message, ""});
+    Problems.push_back({std::string(File), Error.Pos, Error.Path,
+                        "invalid JSON: " + Error.Message, Error.Remedy});
     return nullptr;
   }
   SchemaValidator Validator(schemaRoot(), std::string(File), Problems);

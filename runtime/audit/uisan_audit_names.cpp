@@ -1,5 +1,7 @@
 #include "uisan_audit_names.h"
 
+#include "uisan/rules/Wildcard.h"
+
 #include <cstdio>
 #include <cstring>
 
@@ -7,25 +9,10 @@ namespace uisan {
 namespace audit {
 
 bool globMatches(const char *p, const char *t) {
-  // Iterative matcher with one backtrack point: linear in practice.
-  const char *star = nullptr, *resume = nullptr;
-  while (*t) {
-    if (*p == '*') {
-      star = p++;
-      resume = t;
-    } else if (*p == '?' || *p == *t) {
-      ++p;
-      ++t;
-    } else if (star) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (*p == '*')
-    ++p;
-  return *p == '\0';
+  // The rule packs' own matcher (rules/include/uisan/rules/Wildcard.h):
+  // header-only and allocation-free, so the loader's callbacks may use it,
+  // and the checker reads every pattern the same way.
+  return wildcard::match(p, t, wildcard::kGlob);
 }
 
 namespace {

@@ -1,63 +1,14 @@
 #include "uisan_suppressions.h"
 #include "uisan_out.h"
 
+#include "uisan/rules/Wildcard.h"
+
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
 namespace uisan {
 namespace {
-
-// A pattern is literal segments joined by '*'. Matching each segment at its
-// leftmost place after the previous one is exact for such patterns, and with
-// memmem (two-way search, linear) it costs O(pattern + text). Backtracking
-// on the last '*' instead costs O(pattern x text) per start position: a
-// file of long patterns like 'aaa...b' or 'a*a*...b' then held up every
-// report for many seconds (found with suppressions_fuzzer's full frames).
-bool segmentAt(const char *t, const char *te, const char *s, const char *se) {
-  size_t n = static_cast<size_t>(se - s);
-  return n <= static_cast<size_t>(te - t) && std::memcmp(t, s, n) == 0;
-}
-
-// The first place of [s, se) in [t, te), or nullptr.
-const char *find(const char *t, const char *te, const char *s, const char *se) {
-  size_t n = static_cast<size_t>(se - s);
-  if (n == 1) // the common '*x*' piece; memchr is much cheaper than memmem
-    return static_cast<const char *>(std::memchr(t, *s, te - t));
-  return static_cast<const char *>(memmem(t, static_cast<size_t>(te - t), s, n));
-}
-
-bool globMatch(const char *p, const char *pe, const char *t, const char *te,
-               bool anchored_begin, bool anchored_end) {
-  if (anchored_begin) {
-    const char *star = static_cast<const char *>(std::memchr(p, '*', pe - p));
-    const char *se = star ? star : pe;
-    if (!segmentAt(t, te, p, se))
-      return false;
-    t += se - p;
-    if (!star)
-      return !anchored_end || t == te;
-    p = star + 1;
-  }
-  // From here on the pattern follows a '*' (explicit, or the implicit one
-  // of an unanchored pattern): every segment but the last floats.
-  for (;;) {
-    const char *star = static_cast<const char *>(std::memchr(p, '*', pe - p));
-    if (!star)
-      break;
-    if (star > p) {
-      const char *at = find(t, te, p, star);
-      if (!at)
-        return false;
-      t = at + (star - p);
-    }
-    p = star + 1;
-  }
-  // The last segment ends the text, after what the others took.
-  if (anchored_end)
-    return pe - p <= te - t && segmentAt(te - (pe - p), te, p, pe);
-  return p == pe || find(t, te, p, pe);
-}
 
 bool frameMatches(const char *pattern, const Frame &f) {
   return suppressionPatternMatches(pattern, f.function) ||
@@ -86,8 +37,11 @@ bool suppressionPatternMatches(const char *pattern, const char *text) {
   // tried); keep it that way rather than have it suppress every report.
   if (!anchored_begin && p == pe && anchored_end)
     return false;
-  return globMatch(p, pe, text, text + std::strlen(text), anchored_begin,
-                   anchored_end);
+  // The rule packs' matcher (linear, allocation-free), with '?' literal as
+  // suppressions have always read it, and the anchors as flags.
+  unsigned flags = (anchored_begin ? wildcard::kAnchorBegin : 0u) |
+                   (anchored_end ? wildcard::kAnchorEnd : 0u);
+  return wildcard::match(p, static_cast<size_t>(pe - p), text, std::strlen(text), flags);
 }
 
 bool Suppressions::parse(const char *text, const char *source, char *error,

@@ -5,6 +5,8 @@
 // A pack is used whole or not at all: parsePack returns a pack exactly when
 // it reports no problem, and every problem prints with a place. A pack that
 // loads is matched against a few names, as the checker and runtime do.
+// Every string and key of a text the reader accepts is valid UTF-8 (no
+// surrogate code points either), checked here independently of the reader.
 #include "uisan/rules/Json.h"
 #include "uisan/rules/RulePack.h"
 
@@ -36,6 +38,41 @@ size_t matchAll(const GlobList &L) {
   for (const char *Name : Names)
     N += L.matches(Name);
   return N;
+}
+
+/// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
+bool validUtf8(std::string_view S) {
+  for (size_t I = 0; I < S.size();) {
+    unsigned char C = static_cast<unsigned char>(S[I]);
+    size_t N = C < 0x80 ? 1 : (C & 0xE0) == 0xC0 ? 2 : (C & 0xF0) == 0xE0 ? 3
+             : (C & 0xF8) == 0xF0 ? 4 : 0;
+    if (!N || I + N > S.size())
+      return false;
+    unsigned long CP = N == 1 ? C : C & (0x7F >> N);
+    for (size_t K = 1; K < N; ++K) {
+      unsigned char D = static_cast<unsigned char>(S[I + K]);
+      if ((D & 0xC0) != 0x80)
+        return false;
+      CP = CP << 6 | (D & 0x3F);
+    }
+    static const unsigned long Least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (CP < Least[N] || CP > 0x10FFFF || (CP >= 0xD800 && CP <= 0xDFFF))
+      return false;
+    I += N;
+  }
+  return true;
+}
+
+void checkStrings(const JsonValue &V) {
+  if (V.K == JsonValue::Kind::String && !validUtf8(V.String))
+    fail("the reader accepted a string that is not valid UTF-8");
+  for (const JsonValue &Item : V.Array)
+    checkStrings(Item);
+  for (const JsonMember &M : V.Object) {
+    if (!validUtf8(M.Key))
+      fail("the reader accepted a key that is not valid UTF-8");
+    checkStrings(M.Value);
+  }
 }
 
 size_t exercise(const Pack &P) {
@@ -93,6 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::optional<JsonValue> V = parseJson(Text, Error);
   if (!V && Error.Message.empty())
     fail("JSON refused without a reason");
+  if (V)
+    checkStrings(*V);
 
   // Short inputs are also pattern texts of their own.
   if (Size <= 256) {

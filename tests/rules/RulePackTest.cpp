@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -160,13 +161,45 @@ TEST(RulePack, InvalidJsonAndUnreadableFile) {
   EXPECT_FALSE(parsePack("{\n  \"format\": 1,\n}", "broken.json", Ps));
   ASSERT_EQ(Ps.size(), 1u);
   EXPECT_EQ(formatProblem(Ps[0]),
-            "broken.json:3:1: error: invalid JSON: expected a quoted key");
+            "broken.json:3:1: error: invalid JSON: expected a quoted key [at $]");
   Ps.clear();
   EXPECT_FALSE(loadPackFile("/nonexistent/pack.json", Ps));
   ASSERT_EQ(Ps.size(), 1u);
   EXPECT_NE(formatProblem(Ps[0]).find("/nonexistent/pack.json: error: cannot "
                                       "read the rule pack"),
             std::string::npos);
+}
+
+// A pack whose pattern has half a surrogate pair is refused at the escape,
+// with the path of the pattern; the good pack beside it is still loaded.
+TEST(RulePack, BrokenStringIsAnErrorAndTheOtherPacksLoad) {
+  std::string Dir = ::testing::TempDir();
+  std::string Bad = Dir + "/uisan-bad-surrogate.json";
+  std::string Good = Dir + "/uisan-good.json";
+  std::ofstream(Bad) << "{\"format\": 1, \"name\": \"bad\", \"description\": \"d\",\n"
+                        " \"ui\": {\"functions\": [\"acme::\\uD800\\u0041\"]}}";
+  std::ofstream(Good) << "{\"format\": 1, \"name\": \"good\", \"description\": \"d\",\n"
+                         " \"ui\": {\"functions\": [\"acme::\\u0041*\"]}}";
+  std::vector<Problem> Ps;
+  auto Packs = loadAllPacks({Bad, Good}, Ps);
+  ASSERT_EQ(Ps.size(), 1u) << allProblems(Ps);
+  EXPECT_EQ(Ps[0].File, Bad);
+  EXPECT_EQ(Ps[0].Pos.Line, 2u);
+  EXPECT_EQ(Ps[0].Pos.Column, 30u);
+  EXPECT_EQ(Ps[0].JsonPath, "$.ui.functions[0]");
+  EXPECT_EQ(Ps[0].Message, "invalid JSON: unpaired high surrogate '\\uD800' in a string");
+  EXPECT_NE(Ps[0].Remedy.find("write the pair"), std::string::npos) << Ps[0].Remedy;
+  const Pack *Loaded = nullptr;
+  for (const auto &P : Packs) {
+    EXPECT_NE(P->Name, "bad");
+    if (P->Name == "good")
+      Loaded = P.get();
+  }
+  ASSERT_TRUE(Loaded);
+  EXPECT_TRUE(Loaded->UiFunctions.matches("acme::Apply"));
+  EXPECT_FALSE(Loaded->UiFunctions.matches("acme::apply"));
+  std::remove(Bad.c_str());
+  std::remove(Good.c_str());
 }
 
 TEST(RulePack, ClosestMatch) {

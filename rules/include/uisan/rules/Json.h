@@ -1,8 +1,10 @@
 //===- Json.h - a JSON reader that remembers where each value was ---------===//
 //
-// Rule-pack errors must name the line of the offending key, which general
-// JSON libraries do not keep; this reader records a position for every value
-// and every object key.
+// Rule-pack errors must name the line of the offending key, which JSON
+// libraries' value types do not keep. parseJson reads the text with
+// nlohmann/json's SAX parser and records a position for every value and
+// every object key; nlohmann/json stays an implementation detail of
+// rules/src/Json.cpp.
 //
 //===----------------------------------------------------------------------===//
 #ifndef UISAN_RULES_JSON_H
@@ -54,10 +56,17 @@ struct JsonMember {
 struct JsonError {
   SourcePos Pos;
   std::string Message;
+  /// The JSON path of the value being read ("$.ui.functions[2]"); empty
+  /// after the top value.
+  std::string Path;
+  /// How to fix it, when that is not obvious; may be empty.
+  std::string Remedy;
 };
 
-/// Parses a complete JSON text (RFC 8259). Nesting deeper than 256 levels is
-/// an error rather than a stack overflow.
+/// Parses a complete JSON text (RFC 8259): strings must be valid UTF-8 and
+/// \u escapes valid UTF-16 (a high surrogate followed by a low one); a
+/// leading UTF-8 byte order mark is skipped. Nesting deeper than 256 levels
+/// and duplicate keys are errors.
 std::optional<JsonValue> parseJson(std::string_view Text, JsonError &Error);
 
 /// The name of a kind as JSON Schema spells it ("object", "string", ...).
