@@ -142,8 +142,12 @@ void ContextEscapeAnalysis::checkAttach(
        "before '%1' returns: a leaked context lets it write into a later run "
        "or another session; '%2' it on every path")
       << H.Var->getName() << FD->getNameAsString() << Join;
-  for (size_t N = 0; N < Leaks.size() && N < 3; ++N)
+  // Exits that need a project function to throw are decided when the
+  // program is linked (LocalDiagnostics::Builder::exit).
+  for (size_t N = 0; N < Leaks.size() && N < 8; ++N)
     diag(Leaks[N].Loc, "%0 without '%1'", DiagnosticIDs::Note)
+            .exit(Leaks[N].IfThrows ? Extractor->functionKey(Leaks[N].IfThrows)
+                                    : facts::NoStr)
         << Leaks[N].How << Join;
   Notes();
 }

@@ -12,8 +12,10 @@ namespace uisan::tidy {
 class ContextEscapeAnalysis {
 public:
   ContextEscapeAnalysis(clang::ASTContext &Ctx, RuleIndex &Index,
-                        LibraryCode &Library, LocalDiagnostics &Diags)
-      : Ctx(Ctx), Index(&Index), Library(&Library), Diags(Diags) {}
+                        LibraryCode &Library, LocalDiagnostics &Diags,
+                        FactExtractor &Extractor)
+      : Ctx(Ctx), Index(&Index), Library(&Library), Diags(Diags),
+        Extractor(&Extractor) {}
   void function(const clang::FunctionDecl *FD);
 
 private:
@@ -32,6 +34,7 @@ private:
   RuleIndex *Index;
   LibraryCode *Library;
   LocalDiagnostics &Diags;
+  FactExtractor *Extractor;
 };
 
 /// Finds a run's context attached to a thread that can outlive the function

@@ -23,7 +23,7 @@ void ExecutorNotShutdownCheck::storeOptions(
 void ExecutorNotShutdownCheck::findings(const ProgramModel &Program,
                                         SuppressedFn Suppressed,
                                         std::vector<Finding> &Out) const {
-  localFindings(Program, "uisan-executor-not-shutdown", Suppressed, Out);
+  findExecutorsNotShutdown(Program, Suppressed, Out);
 }
 
 namespace {
@@ -49,59 +49,411 @@ bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
 }
 } // namespace
 
+/// What an in-class initialiser or an assignment stores in an executor
+/// member: one the class made (and so owns), one a parent object owns, or
+/// something it only refers to (a parameter, `thread()`, another member).
+std::optional<facts::FieldEvent::Kind>
+ExecutorAnalysis::ownership(const Expr *E, const rules::ExecutorRule &R,
+                            Lifecycle &LC) {
+  for (int Guard = 0; E && Guard < 8; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = B->getSubExpr();
+    else if (const auto *W = dyn_cast<ExprWithCleanups>(E))
+      E = W->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = F->getSubExpr();
+    else
+      break;
+  }
+  if (!E)
+    return std::nullopt;
+  if (const auto *New = dyn_cast<CXXNewExpr>(E)) {
+    if (R.ParentOwned && New->getConstructExpr() &&
+        llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
+          return A->IgnoreParenImpCasts()->getType()->isPointerType();
+        }))
+      return facts::FieldEvent::Kind::OwnByParent;
+    return facts::FieldEvent::Kind::Own;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee)
+      return std::nullopt;
+    std::string Name = ruleName(Callee);
+    if (Name == "std::move" && Call->getNumArgs() == 1)
+      return ownership(Call->getArg(0), R, LC);
+    if (R.Global.matches(Name))
+      return std::nullopt;
+    if (Name == "std::make_unique" || Name == "std::make_shared" ||
+        R.Create.matches(Name))
+      return facts::FieldEvent::Kind::Own;
+    return std::nullopt;
+  }
+  if (const auto *CC = dyn_cast<CXXConstructExpr>(E)) {
+    // `std::thread(f)`, `std::unique_ptr<T>(new T)`: a new one; a copy or a
+    // move carries what its argument is.
+    if (CC->getNumArgs() == 0)
+      return std::nullopt;
+    if (CC->getNumArgs() == 1)
+      if (std::optional<facts::FieldEvent::Kind> K =
+              ownership(CC->getArg(0), R, LC))
+        return K;
+    if (CC->getConstructor()->isCopyOrMoveConstructor())
+      return std::nullopt;
+    return facts::FieldEvent::Kind::Own;
+  }
+  if (const auto *IL = dyn_cast<InitListExpr>(E))
+    return IL->getNumInits() ? facts::FieldEvent::Kind::Own
+                             : std::optional<facts::FieldEvent::Kind>();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      // A local the function made and hands over (`current = t;`); a
+      // parameter belongs to the caller.
+      if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD))
+        return facts::FieldEvent::Kind::Own;
+  return std::nullopt;
+}
+
 void ExecutorAnalysis::field(const FieldDecl *F) {
   Lifecycle LC(Ctx, *Index, *Library);
-  {
-    if (Library->contains(F->getLocation()))
+  if (Library->contains(F->getLocation()))
+    return;
+  ExecutorType T = LC.classify(F->getType());
+  if (!T || (T.Rule->Raii && !T.Pointer))
+    return;
+  const CXXRecordDecl *RD = dyn_cast<CXXRecordDecl>(F->getParent());
+  // Lambda captures are not members anyone could stop.
+  if (!RD || !RD->hasDefinition() || RD->isLambda() || F->getName().empty())
+    return;
+  QualType Obj = F->getType().getNonReferenceType();
+  if (T.Pointer)
+    Obj = Obj->getPointeeType();
+  const CXXRecordDecl *Element = Obj->getAsCXXRecordDecl();
+  const CXXRecordDecl *SmartClass = nullptr;
+  if (T.Smart && Element)
+    if (const auto *CTS = dyn_cast<ClassTemplateSpecializationDecl>(Element)) {
+      SmartClass = CTS;
+      Element = CTS->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    }
+  if (!LC.isJoinable(*T.Rule, Element, F->getInClassInitializer()))
+    return;
+
+  facts::TranslationUnit &TU = Diags.unit();
+  facts::ExecutorField E;
+  E.Field = Extractor->fieldKey(F);
+  E.Name = TU.intern(F->getName());
+  E.Class = Extractor->classKey(RD);
+  E.ClassName = TU.intern(RD->getName());
+  E.At = Diags.locations().get(F->getLocation());
+  E.H = T.Container  ? facts::ExecutorField::Holder::Container
+        : T.Pointer  ? facts::ExecutorField::Holder::Pointer
+        : T.Smart    ? facts::ExecutorField::Holder::Smart
+                     : facts::ExecutorField::Holder::Value;
+  E.Type = TU.intern(T.Name);
+  E.Shutdown = TU.intern(shutdownName(*T.Rule));
+  if (!T.Rule->OnDestroy.empty())
+    E.OnDestroy = TU.intern(T.Rule->OnDestroy);
+  E.NeedsStart = !T.Container && !T.Pointer && !T.Smart &&
+                 (T.Rule->DefaultIdle || !T.Rule->Start.empty());
+  if (const Expr *Init = F->getInClassInitializer()) {
+    std::optional<facts::FieldEvent::Kind> K = ownership(Init, *T.Rule, LC);
+    // A by-value one with a start method runs only once started.
+    E.OwnedHere = K == facts::FieldEvent::Kind::Own &&
+                  (T.Rule->Start.empty() || T.Pointer || T.Smart);
+  }
+  if (const CXXDestructorDecl *Dtor = RD->getDestructor()) {
+    E.Destructor = Extractor->functionKey(Dtor);
+    E.UserDestructor = Dtor->isUserProvided();
+  }
+  if (Element && Library->contains(Element->getLocation()) == false)
+    E.ElementClass = Extractor->classKey(Element);
+  if (SmartClass) {
+    const auto *CTS = cast<ClassTemplateSpecializationDecl>(SmartClass);
+    if (CTS->getTemplateArgs().size() > 1 &&
+        CTS->getTemplateArgs()[1].getKind() == TemplateArgument::Type)
+      if (const CXXRecordDecl *D =
+              CTS->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl())
+        if (D->hasDefinition() && !Library->contains(D->getLocation()))
+          for (const CXXMethodDecl *M : D->getDefinition()->methods())
+            if (M->getOverloadedOperator() == OO_Call)
+              E.Deleter = Extractor->functionKey(M);
+  }
+  TU.ExecutorFields.push_back(E);
+}
+
+namespace {
+/// The member, parameter or object (`this`) an expression refers to, for
+/// what a function does to executors.
+struct HandleRef {
+  const FieldDecl *Field = nullptr;
+  const ParmVarDecl *Param = nullptr;
+  bool This = false;
+  explicit operator bool() const { return Field || Param || This; }
+};
+
+HandleRef handleOf(const Expr *E) {
+  for (int Guard = 0; E && Guard < 8; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
+        return {};
+      E = UO->getSubExpr();
+      continue;
+    }
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
+      // A smart pointer's '->' and '*'.
+      if ((OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) &&
+          OC->getNumArgs() > 0) {
+        E = OC->getArg(0);
+        continue;
+      }
+      return {};
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      // unique_ptr::get()
+      if (MC->getMethodDecl() && MC->getMethodDecl()->getName() == "get") {
+        E = MC->getImplicitObjectArgument();
+        continue;
+      }
+      return {};
+    }
+    break;
+  }
+  if (!E)
+    return {};
+  HandleRef R;
+  if (isa<CXXThisExpr>(E)) {
+    R.This = true;
+    return R;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+        R.Field = FD;
+    return R;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    R.Param = dyn_cast<ParmVarDecl>(DRE->getDecl());
+  return R;
+}
+} // namespace
+
+void ExecutorAnalysis::summarize(const FunctionDecl *FD, facts::Function &Out) {
+  Lifecycle LC(Ctx, *Index, *Library);
+  const auto *Method = dyn_cast<CXXMethodDecl>(FD);
+  auto TypeOf = [&](const HandleRef &H) -> QualType {
+    if (H.Field)
+      return H.Field->getType();
+    if (H.Param)
+      return H.Param->getType();
+    if (H.This && Method)
+      return Ctx.getRecordType(Method->getParent());
+    return QualType();
+  };
+  auto ParamIndex = [&](const HandleRef &H) -> uint32_t {
+    return H.This ? facts::HandOver::This : H.Param->getFunctionScopeIndex();
+  };
+  llvm::SmallPtrSet<const void *, 8> StopsSeen;
+  auto Stops = [&](const HandleRef &H, SourceLocation At) {
+    if (H.Field) {
+      Out.FieldEvents.push_back({facts::FieldEvent::Kind::Stop,
+                                 Extractor->fieldKey(H.Field),
+                                 Diags.locations().get(At)});
+    } else if ((H.Param || H.This) &&
+               StopsSeen.insert(H.Param ? (const void *)H.Param : FD).second) {
+      Out.StopsParams.push_back(ParamIndex(H));
+    }
+  };
+  auto Event = [&](facts::FieldEvent::Kind K, const FieldDecl *F,
+                   SourceLocation At) {
+    Out.FieldEvents.push_back({K, Extractor->fieldKey(F), Diags.locations().get(At)});
+  };
+  auto Names = [&](const FunctionDecl *Callee, const std::vector<std::string> &List) {
+    std::string Simple = Callee->getDeclName().isIdentifier()
+                             ? Callee->getName().str()
+                             : std::string();
+    std::string Qualified = ruleName(Callee);
+    return llvm::any_of(List, [&](const std::string &N) {
+      return N == Simple || N == Qualified;
+    });
+  };
+  auto Assigned = [&](const Expr *Target, const Expr *Value, SourceLocation At) {
+    HandleRef H = handleOf(Target);
+    if (!H.Field)
       return;
-    ExecutorType T = LC.classify(F->getType());
-    if (!T || (T.Rule->Raii && !T.Pointer))
+    ExecutorType T = LC.classify(H.Field->getType());
+    if (!T)
       return;
-    const CXXRecordDecl *RD = dyn_cast<CXXRecordDecl>(F->getParent());
-    // Lambda captures are not members anyone could stop.
-    if (!RD || !RD->hasDefinition() || RD->isLambda() || F->getName().empty())
-      return;
-    {
-      QualType Obj = F->getType();
+    if (std::optional<facts::FieldEvent::Kind> K = ownership(Value, *T.Rule, LC))
+      Event(*K, H.Field, At);
+  };
+
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isWritten() && Init->getMember())
+        if (ExecutorType T = LC.classify(Init->getMember()->getType()))
+          if (std::optional<facts::FieldEvent::Kind> K =
+                  ownership(Init->getInit(), *T.Rule, LC))
+            Event(*K, Init->getMember(), Init->getSourceLocation());
+
+  // An explicit stack: bodies nest as deep as their longest expression.
+  llvm::SmallVector<const Stmt *, 64> Work{FD->getBody()};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S || isa<LambdaExpr>(S))
+      continue;
+    for (const Stmt *Child : S->children())
+      Work.push_back(Child);
+
+    // `while (t->isRunning()) processEvents();` waits for it.
+    const Expr *Cond = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(S))
+      Cond = W->getCond();
+    else if (const auto *D = dyn_cast<DoStmt>(S))
+      Cond = D->getCond();
+    if (Cond)
+      if (const auto *MC =
+              dyn_cast<CXXMemberCallExpr>(Cond->IgnoreParenImpCasts()))
+        if (const FunctionDecl *Callee = MC->getDirectCallee()) {
+          HandleRef H = handleOf(MC->getImplicitObjectArgument());
+          if (ExecutorType T = H ? LC.classify(TypeOf(H)) : ExecutorType())
+            if (Names(Callee, T.Rule->Running))
+              Stops(H, MC->getExprLoc());
+        }
+
+    if (const auto *Del = dyn_cast<CXXDeleteExpr>(S)) {
+      HandleRef H = handleOf(Del->getArgument());
+      if (H.Field)
+        Event(facts::FieldEvent::Kind::Delete, H.Field, Del->getBeginLoc());
+      if (ExecutorType T = H ? LC.classify(TypeOf(H)) : ExecutorType())
+        if (T.Rule->Raii)
+          Stops(H, Del->getBeginLoc());
+      continue;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (BO->getOpcode() == BO_Assign)
+        Assigned(BO->getLHS(), BO->getRHS(), BO->getOperatorLoc());
+      continue;
+    }
+    const auto *Call = dyn_cast<CallExpr>(S);
+    if (!Call)
+      continue;
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee)
+      continue;
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Call))
+      if (OC->getOperator() == OO_Equal && OC->getNumArgs() == 2) {
+        Assigned(OC->getArg(0), OC->getArg(1), OC->getOperatorLoc());
+        continue;
+      }
+    const Expr *Object = nullptr;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+      Object = MC->getImplicitObjectArgument();
+    llvm::SmallVector<const Expr *, 8> Args = callArguments(Call);
+
+    // Stops and starts, on the object (`t.join()`, `wait()`) or an
+    // argument (`pthread_join(t, 0)`, `g_thread_join(t)`).
+    auto Apply = [&](const HandleRef &H, bool OnObject) {
+      ExecutorType T = H ? LC.classify(TypeOf(H)) : ExecutorType();
+      if (!T)
+        return;
+      if (Names(Callee, T.Rule->Shutdown))
+        Stops(H, Call->getExprLoc());
+      else if (H.Field && Names(Callee, T.Rule->Start) &&
+               (OnObject || !isa<CXXMemberCallExpr>(Call)))
+        Event(facts::FieldEvent::Kind::Start, H.Field, Call->getExprLoc());
+      // unique_ptr::reset(new T)
+      if (H.Field && OnObject && Callee->getName() == "reset" && !Args.empty())
+        if (std::optional<facts::FieldEvent::Kind> K =
+                ownership(Args[0], *T.Rule, LC))
+          Event(*K, H.Field, Call->getExprLoc());
+    };
+    HandleRef ObjectRef;
+    if (Object)
+      ObjectRef = handleOf(Object);
+    else if (isa<CXXMemberCallExpr>(Call))
+      ObjectRef.This = true;
+    if (isa<CXXMemberCallExpr>(Call) && !Object)
+      ObjectRef.This = true;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+      if (MC->getImplicitObjectArgument() &&
+          isa<CXXThisExpr>(MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+        ObjectRef.This = true;
+    Apply(ObjectRef, true);
+    for (const Expr *A : Args)
+      Apply(handleOf(A), false);
+
+    // Handed to the project's own code, which may stop it.
+    if (Library->contains(Callee->getCanonicalDecl()->getLocation()))
+      continue;
+    auto HandOver = [&](const HandleRef &H, uint32_t Param) {
+      if (!H || !LC.classify(TypeOf(H)))
+        return;
+      facts::HandOver O;
+      O.Callee = Extractor->functionKey(Callee);
+      O.Param = Param;
+      if (H.Field)
+        O.Field = Extractor->fieldKey(H.Field);
+      else
+        O.FromParam = ParamIndex(H);
+      O.At = Diags.locations().get(Call->getExprLoc());
+      Out.HandOvers.push_back(O);
+    };
+    if (isa<CXXMemberCallExpr>(Call))
+      HandOver(ObjectRef, facts::HandOver::This);
+    for (unsigned I = 0; I < Args.size(); ++I)
+      HandOver(handleOf(Args[I]), I);
+  }
+}
+
+void ExecutorAnalysis::boundedWaits(const Stmt *S, Lifecycle &LC) {
+  // `pool.waitForDone(1000);` as a statement: its answer is dropped.
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *Child : CS->body()) {
+      const Expr *E = dyn_cast<Expr>(Child);
+      if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(E))
+        E = EWC->getSubExpr();
+      const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E);
+      if (!MC || !MC->getMethodDecl() || MC->getNumArgs() == 0 ||
+          MC->getType()->isVoidType())
+        continue;
+      // A default argument is not a timeout the caller chose.
+      if (llvm::all_of(MC->arguments(),
+                       [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }))
+        continue;
+      QualType Obj = MC->getImplicitObjectArgument()->getType();
       if (Obj->isPointerType())
         Obj = Obj->getPointeeType();
-      if (!LC.isJoinable(*T.Rule, Obj->getAsCXXRecordDecl(),
-                         F->getInClassInitializer()))
-        return;
+      ExecutorType T = LC.classify(Obj);
+      if (!T)
+        continue;
+      std::string Name = MC->getMethodDecl()->getName().str();
+      if (!llvm::is_contained(T.Rule->Bounded, Name))
+        continue;
+      diag(MC->getExprLoc(),
+           "the result of '%0' with a timeout is ignored: when the timeout "
+           "passes first, the thread of this '%1' is still running and "
+           "outlives its owner; check the result and stop it another way, or "
+           "call '%0' without a timeout")
+          << Name << T.Name;
     }
-    const CXXDestructorDecl *Dtor = RD->getDestructor();
-    // A destructor defined elsewhere may stop it; only what is seen counts.
-    if (Dtor && Dtor->isUserProvided() && !Dtor->getDefinition())
-      return;
-    bool Stopped = Dtor && Dtor->isUserProvided() &&
-                   LC.stopsField(Dtor, F, *T.Rule);
-    if (Stopped)
-      return;
-    std::string Consequence =
-        T.Rule->OnDestroy.empty()
-            ? "its threads outlive the object"
-            : "destroying a running one: " + T.Rule->OnDestroy;
-    diag(F->getLocation(),
-         "member '%0' holds a '%1' that '~%2' does not stop; %3; call '%4' "
-         "on it in '~%2'")
-        << F->getName() << T.Name << RD->getName() << Consequence
-        << shutdownName(*T.Rule);
-    // Stopping it elsewhere (a close handler) does not cover destruction.
-    for (const CXXMethodDecl *M : RD->methods())
-      if (M != Dtor && LC.stopsField(M, F, *T.Rule)) {
-        diag(M->getLocation(),
-             "'%0' stops it, but '~%1' does not call it", DiagnosticIDs::Note)
-            << M->getName() << RD->getName();
-        break;
-      }
-  }
+  for (const Stmt *Child : S->children())
+    boundedWaits(Child, LC);
 }
 
 void ExecutorAnalysis::function(const FunctionDecl *FD) {
   Lifecycle LC(Ctx, *Index, *Library);
   if (Library->contains(FD->getLocation()) || FD->isDependentContext())
     return;
+  if (!Diags.unit().Functions.empty())
+    summarize(FD, Diags.unit().Functions.back());
   reportDroppedNews(LC, FD->getBody());
+  boundedWaits(FD->getBody(), LC);
   std::vector<Handle> Handles = LC.executorHandles(FD);
   // Threads with a context belong to uisan-context-escape.
   llvm::erase_if(Handles, [&](const Handle &H) {
@@ -148,8 +500,12 @@ void ExecutorAnalysis::function(const FunctionDecl *FD) {
                     ? " (in a catch-all handler that rethrows, or a guard "
                       "object)"
                     : "");
-      for (size_t N = 0; N < Mine.size() && N < 3; ++N)
+      // Exits that depend on whether a project function throws are kept
+      // or dropped when the program is linked; the first three left show.
+      for (size_t N = 0; N < Mine.size() && N < 8; ++N)
         diag(Mine[N]->Loc, "%0 without '%1'", DiagnosticIDs::Note)
+                .exit(Mine[N]->IfThrows ? Extractor->functionKey(Mine[N]->IfThrows)
+                                        : facts::NoStr)
             << Mine[N]->How << Stop;
       if (PerRun)
         diag(FD->getLocation(),
@@ -198,5 +554,218 @@ void ExecutorAnalysis::reportDroppedNews(Lifecycle &LC,
     reportDroppedNews(LC, Child);
 }
 
+
+//===----------------------------------------------------------------------===//
+// On the linked program
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+using Id = ProgramModel::Id;
+constexpr uint32_t None = ProgramModel::None;
+
+/// Which (function, parameter) pairs stop what they are given: directly,
+/// or by handing it on to one that does (`stop()` calling `worker->join()`,
+/// a deleter, `waitForThread(t)`), through any depth.
+class StopSummaries {
+public:
+  explicit StopSummaries(const ProgramModel &P) {
+    llvm::DenseMap<std::pair<Id, uint32_t>, llvm::SmallVector<std::pair<Id, uint32_t>, 2>>
+        HandedBy;
+    llvm::SmallVector<std::pair<Id, uint32_t>, 32> Work;
+    for (const ProgramModel::Function &F : P.functions()) {
+      for (uint32_t Param : F.Facts->StopsParams)
+        if (Stops.insert({F.Key, Param}).second)
+          Work.push_back({F.Key, Param});
+      for (const facts::HandOver &H : F.Facts->HandOvers) {
+        if (H.Field != facts::NoStr)
+          continue;
+        Id Callee = P.id(F.Tu, H.Callee);
+        HandedBy[{Callee, H.Param}].push_back({F.Key, H.FromParam});
+        for (Id O : P.overriders(Callee))
+          HandedBy[{O, H.Param}].push_back({F.Key, H.FromParam});
+      }
+    }
+    while (!Work.empty()) {
+      auto It = HandedBy.find(Work.pop_back_val());
+      if (It == HandedBy.end())
+        continue;
+      for (const auto &Caller : It->second)
+        if (Stops.insert(Caller).second)
+          Work.push_back(Caller);
+    }
+  }
+  bool stops(Id Function, uint32_t Param) const {
+    return Stops.count({Function, Param});
+  }
+
+private:
+  llvm::DenseSet<std::pair<Id, uint32_t>> Stops;
+};
+
+/// The functions that run when objects are destroyed or the application
+/// shuts down: destructors, teardown hooks, and what they call.
+std::vector<bool> teardownCode(const ProgramModel &P) {
+  std::vector<bool> In(P.functions().size(), false);
+  std::vector<uint32_t> Work;
+  auto Add = [&](uint32_t Fn) {
+    if (!In[Fn]) {
+      In[Fn] = true;
+      Work.push_back(Fn);
+    }
+  };
+  for (uint32_t I = 0; I < P.functions().size(); ++I)
+    if (P.functions()[I].Facts->Destructor || P.functions()[I].Facts->Teardown)
+      Add(I);
+  for (uint32_t T = 0; T < P.units().size(); ++T)
+    P.forEachFunction(T, P.units()[T].TeardownCallables,
+                      [&](Id Key, uint32_t) {
+                        for (uint32_t G : P.definitions(Key, T))
+                          Add(G);
+                      });
+  while (!Work.empty()) {
+    uint32_t Fn = Work.back();
+    Work.pop_back();
+    P.forEachCallee(Fn, [&](uint32_t G, const facts::Call &, bool) { Add(G); });
+    const ProgramModel::Function &F = P.functions()[Fn];
+    for (const facts::ValueCall &VC : F.Facts->ValueCalls)
+      P.forEachFunction(F.Tu, VC.Callees, [&](Id Key, uint32_t) {
+        for (uint32_t G : P.definitions(Key, F.Tu))
+          Add(G);
+      });
+  }
+  return In;
+}
+
+} // namespace
+
+void findExecutorsNotShutdown(const ProgramModel &P, SuppressedFn Suppressed,
+                              std::vector<Finding> &Out) {
+  const char *Check = "uisan-executor-not-shutdown";
+  localFindings(P, Check, Suppressed, Out);
+
+  struct Member {
+    const facts::ExecutorField *E = nullptr;
+    uint32_t Tu = 0;
+    std::vector<std::pair<uint32_t, const facts::FieldEvent *>> Events;
+    std::vector<std::pair<uint32_t, const facts::HandOver *>> HandOvers;
+  };
+  llvm::DenseMap<Id, Member> Members;
+  std::vector<Id> Order;
+  for (uint32_t T = 0; T < P.units().size(); ++T)
+    for (const facts::ExecutorField &E : P.units()[T].ExecutorFields) {
+      Id Key = P.id(T, E.Field);
+      if (Members.try_emplace(Key, Member{&E, T, {}, {}}).second)
+        Order.push_back(Key);
+    }
+  if (Members.empty())
+    return;
+  for (uint32_t Fn = 0; Fn < P.functions().size(); ++Fn) {
+    const ProgramModel::Function &F = P.functions()[Fn];
+    for (const facts::FieldEvent &E : F.Facts->FieldEvents) {
+      auto It = Members.find(P.id(F.Tu, E.Field));
+      if (It != Members.end())
+        It->second.Events.push_back({Fn, &E});
+    }
+    for (const facts::HandOver &H : F.Facts->HandOvers)
+      if (H.Field != facts::NoStr) {
+        auto It = Members.find(P.id(F.Tu, H.Field));
+        if (It != Members.end())
+          It->second.HandOvers.push_back({Fn, &H});
+      }
+  }
+  StopSummaries Stops(P);
+  std::vector<bool> Teardown = teardownCode(P);
+  // A class whose destructor stops the thread it is (a QThread subclass
+  // that quits and waits): destroying one stops it.
+  llvm::DenseSet<Id> SelfStopping;
+  for (const ProgramModel::Function &F : P.functions())
+    if (F.Facts->Destructor && F.Facts->Class != facts::NoStr &&
+        Stops.stops(F.Key, facts::HandOver::This))
+      SelfStopping.insert(P.id(F.Tu, F.Facts->Class));
+
+  using Holder = facts::ExecutorField::Holder;
+  using Kind = facts::FieldEvent::Kind;
+  for (Id Key : Order) {
+    const Member &M = Members[Key];
+    const facts::ExecutorField &E = *M.E;
+    auto Str = [&](facts::Str S) { return P.str(P.id(M.Tu, S)).str(); };
+    const facts::FieldEvent *Made = nullptr;
+    uint32_t MadeIn = None;
+    bool Deleted = false;
+    for (const auto &[Fn, Ev] : M.Events) {
+      if ((Ev->K == Kind::Own || Ev->K == Kind::Start) && !Made) {
+        Made = Ev;
+        MadeIn = Fn;
+      }
+      Deleted |= Ev->K == Kind::Delete;
+    }
+    // A member the class never makes nor starts is somebody else's
+    // (`original_thread_ = thread()`, one passed in); an idle one runs
+    // nothing; one made with a parent object is the parent's.
+    bool Owned = E.OwnedHere || Made;
+    if ((E.H == Holder::Pointer || E.H == Holder::Smart) && !Owned)
+      continue;
+    if (E.H == Holder::Value && E.NeedsStart && !Owned)
+      continue;
+    // A destructor the program declares but the checked files do not
+    // define may stop it: only what is seen counts.
+    if (E.UserDestructor && P.function(P.id(M.Tu, E.Destructor)) == None)
+      continue;
+    if (E.H == Holder::Smart && E.Deleter != facts::NoStr &&
+        Stops.stops(P.id(M.Tu, E.Deleter), 0))
+      continue;
+    if (E.ElementClass != facts::NoStr &&
+        SelfStopping.count(P.id(M.Tu, E.ElementClass)) &&
+        (E.H != Holder::Pointer || Deleted))
+      continue;
+    // What stops it, and whether that runs when its owner is destroyed.
+    bool Stopped = false;
+    uint32_t StopsElsewhere = None;
+    auto Stopper = [&](uint32_t Fn) {
+      if (Teardown[Fn])
+        Stopped = true;
+      else if (StopsElsewhere == None)
+        StopsElsewhere = Fn;
+    };
+    for (const auto &[Fn, Ev] : M.Events)
+      if (Ev->K == Kind::Stop)
+        Stopper(Fn);
+    for (const auto &[Fn, H] : M.HandOvers) {
+      const ProgramModel::Function &F = P.functions()[Fn];
+      if (Stops.stops(P.id(F.Tu, H->Callee), H->Param))
+        Stopper(Fn);
+    }
+    if (Stopped)
+      continue;
+
+    Finding F;
+    F.Check = Check;
+    F.Loc = P.where(M.Tu, E.At);
+    if (Suppressed(F.Loc, Check))
+      continue;
+    std::string Consequence =
+        E.H == Holder::Pointer ? "it leaks a running thread"
+        : E.OnDestroy != facts::NoStr
+            ? "destroying a running one: " + Str(E.OnDestroy)
+            : "its threads outlive the object";
+    std::string Owner = Str(E.ClassName);
+    F.Message = "member '" + Str(E.Name) + "' holds a '" + Str(E.Type) +
+                "' that '~" + Owner + "' does not stop; " + Consequence +
+                "; call '" + Str(E.Shutdown) + "' on it in '~" + Owner + "'";
+    if (StopsElsewhere != None) {
+      const ProgramModel::Function &S = P.functions()[StopsElsewhere];
+      F.Notes.push_back({P.where(S.Tu, S.Facts->At),
+                         P.describe(StopsElsewhere) + " stops it, but '~" +
+                             Owner + "' does not call it"});
+    }
+    if (Made) {
+      const ProgramModel::Function &W = P.functions()[MadeIn];
+      F.Notes.push_back({P.where(W.Tu, Made->At),
+                         Made->K == Kind::Start ? "started here" : "stored here"});
+    }
+    Out.push_back(std::move(F));
+  }
+}
 
 } // namespace uisan::tidy

@@ -15,9 +15,15 @@ class Lifecycle;
 class ExecutorAnalysis {
 public:
   ExecutorAnalysis(clang::ASTContext &Ctx, RuleIndex &Index,
-                   LibraryCode &Library, LocalDiagnostics &Diags)
-      : Ctx(Ctx), Index(&Index), Library(&Library), Diags(Diags) {}
+                   LibraryCode &Library, LocalDiagnostics &Diags,
+                   FactExtractor &Extractor)
+      : Ctx(Ctx), Index(&Index), Library(&Library), Diags(Diags),
+        Extractor(&Extractor) {}
+  /// The function's own findings (locals), and what it does to executor
+  /// members and parameters, into its facts (the last function written).
   void function(const clang::FunctionDecl *FD);
+  /// An executor member, as facts; whether anything stops it is decided
+  /// on the linked program.
   void field(const clang::FieldDecl *F);
 
 private:
@@ -27,12 +33,26 @@ private:
     return Diags.diag(Loc, Format, Level);
   }
   void reportDroppedNews(Lifecycle &LC, const clang::Stmt *S);
+  void boundedWaits(const clang::Stmt *S, Lifecycle &LC);
+  void summarize(const clang::FunctionDecl *FD, facts::Function &Out);
+  std::optional<facts::FieldEvent::Kind>
+  ownership(const clang::Expr *E, const rules::ExecutorRule &R, Lifecycle &LC);
 
   clang::ASTContext &Ctx;
   RuleIndex *Index;
   LibraryCode *Library;
   LocalDiagnostics &Diags;
+  FactExtractor *Extractor;
 };
+
+/// uisan-executor-not-shutdown on a linked program: the per-TU findings
+/// (their exits that need a callee to throw kept only if it may), and the
+/// members nothing stops before their owner is gone: not in the owner's
+/// destructor or a function it calls, not in a teardown hook, not by the
+/// owner of the owner, not by a custom deleter, not by the element's own
+/// destructor.
+void findExecutorsNotShutdown(const ProgramModel &Program,
+                              SuppressedFn Suppressed, std::vector<Finding> &Out);
 
 /// Finds threads, pools and schedulers (per the packs' executors) that their
 /// owner can lose while they still run: a local left on some path without a

@@ -203,6 +203,13 @@ facts::Str FactExtractor::classKey(const CXXRecordDecl *RD) {
   return Keys[RD] = TU.intern(usr(RD));
 }
 
+facts::Str FactExtractor::fieldKey(const FieldDecl *FD) {
+  auto It = Keys.find(FD);
+  if (It != Keys.end())
+    return It->second;
+  return Keys[FD] = TU.intern(usr(FD));
+}
+
 facts::Str FactExtractor::slot(facts::Slot::Kind K, const std::string &Key,
                                llvm::StringRef Name, const FunctionDecl *Owner,
                                unsigned Index) {
@@ -671,10 +678,14 @@ int FactExtractor::guardPolarity(const Expr *Cond) {
       return mentionsGuard(BO) ? 1 : 0;
     case BO_NE:
       return mentionsGuard(BO) ? -1 : 0;
-    case BO_LAnd: // both hold, so a UI-thread guard on either side holds
-      return guardPolarity(BO->getLHS()) > 0 || guardPolarity(BO->getRHS()) > 0
-                 ? 1
-                 : 0;
+    case BO_LAnd: {
+      // Both hold, so a UI-thread guard on either side holds. With a
+      // "not on the UI thread" side (`if (toGui && !isMain()) post(); else
+      // draw();`), the else branch is read as the UI thread's: the author
+      // queues off it, and 'toGui' being false there is not followed.
+      int L = guardPolarity(BO->getLHS()), R = guardPolarity(BO->getRHS());
+      return L > 0 || R > 0 ? 1 : (L < 0 || R < 0 ? -1 : 0);
+    }
     case BO_LOr: // neither holds in the else branch
       return guardPolarity(BO->getLHS()) < 0 || guardPolarity(BO->getRHS()) < 0
                  ? -1
@@ -757,6 +768,28 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
     return;
   }
 
+  // A callable connected to a teardown signal (aboutToQuit) runs at
+  // shutdown.
+  // `QObject::connect(qApp, &QCoreApplication::aboutToQuit, this, slot)`
+  // names the signal in an argument; `signal_shutdown().connect(slot)` is
+  // called on what the signal method returns.
+  const CallExpr *SignalObject = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+    SignalObject = dyn_cast_or_null<CallExpr>(strip(MC->getImplicitObjectArgument()));
+  for (const auto &P : Rules.db().Packs) {
+    if (P->Teardown.Signals.empty())
+      continue;
+    bool Named = argumentNames(Args, P->Teardown.Signals);
+    if (!Named && SignalObject)
+      if (const FunctionDecl *S = SignalObject->getDirectCallee())
+        Named = P->Teardown.Signals.matches(ruleName(S));
+    if (Named) {
+      for (const Expr *A : Args)
+        values(A, TU.TeardownCallables);
+      break;
+    }
+  }
+
   if (const rules::MarshallerRule *M = Rules.marshaller(Callee)) {
     if (marshals(*M, Args)) {
       // Every callable argument runs on the UI thread; the rest (receiver,
@@ -807,6 +840,20 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
   const auto *MD = dyn_cast<CXXMethodDecl>(Callee);
   const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
   bool LibraryCallee = !isProject(Callee);
+  // A library call a pack says may throw, outside a try block: so may the
+  // function (for the lifecycle checks of its callers).
+  if (LibraryCallee && B.TryDepth == 0 && !B.F.Throws) {
+    const FunctionDecl *Named = Callee->getTemplateInstantiationPattern()
+                                    ? Callee->getTemplateInstantiationPattern()
+                                    : Callee;
+    auto [It, New] = PackThrows.try_emplace(Named->getCanonicalDecl(), false);
+    if (New) {
+      std::string Name = ruleName(Named);
+      for (const auto &P : Rules.db().Packs)
+        It->second |= P->Throwing.matches(Name);
+    }
+    B.F.Throws |= It->second;
+  }
   // `callback(x)` on a std::function or another library callable: a call
   // of whatever the object holds.
   if (Op && Op->getOperator() == OO_Call && LibraryCallee) {
@@ -838,6 +885,7 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
         C.At = Locations.get(At);
         C.Api = TU.intern(Api->Name);
         C.Remedy = TU.intern(Api->Pack->Remedy);
+        C.InTry = B.TryDepth > 0;
         B.F.Calls.push_back(C);
       } else {
         facts::UiCall U;
@@ -854,6 +902,7 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
                                         : facts::Call::Kind::Direct;
       C.Callee = functionKey(Callee);
       C.At = Locations.get(At);
+      C.InTry = B.TryDepth > 0;
       if (C.K == facts::Call::Kind::Virtual)
         C.Api = TU.intern(describeFunction(Callee));
       B.F.Calls.push_back(C);
@@ -864,6 +913,7 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
       C.Callee = functionKey(Callee);
       C.At = Locations.get(At);
       C.Api = TU.intern(describeFunction(Callee));
+      C.InTry = B.TryDepth > 0;
       B.F.Calls.push_back(C);
     }
   }
@@ -971,6 +1021,14 @@ void FactExtractor::walk(const Stmt *S, bool Guarded, Body &B,
     walk(RF->getBody(), Guarded, B, nullptr, Depth + 1);
     return;
   }
+  if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+    ++B.TryDepth;
+    walk(Try->getTryBlock(), Guarded, B, nullptr, Depth + 1);
+    --B.TryDepth;
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+      walk(Try->getHandler(I)->getHandlerBlock(), Guarded, B, nullptr, Depth + 1);
+    return;
+  }
   if (const auto *L = dyn_cast<LambdaExpr>(S)) {
     // The lambda's body is a function of its own; where it runs depends on
     // where its value goes. Its captures are evaluated here.
@@ -1050,10 +1108,14 @@ void FactExtractor::extractFunction(const FunctionDecl *FD) {
   B.F.Lambda = isLambdaOperator(FD);
   if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
     B.F.Class = classKey(MD->getParent());
-    if (MD->size_overridden_methods())
+    if (MD->size_overridden_methods()) {
       if (std::optional<std::string> Base = Rules.workerOverride(MD))
         B.F.WorkerBase = TU.intern(*Base);
+      B.F.Teardown = isTeardown(MD);
+    }
   }
+  B.F.Destructor = isa<CXXDestructorDecl>(FD);
+  B.F.Throws = throwsOut(FD->getBody());
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits()) {
       // In-class initialisers are walked with their class.
@@ -1069,6 +1131,38 @@ void FactExtractor::extractFunction(const FunctionDecl *FD) {
   TU.Functions.push_back(std::move(B.F));
   if (OnFunction)
     OnFunction(FD);
+}
+
+bool FactExtractor::isTeardown(const CXXMethodDecl *MD) {
+  llvm::SmallVector<const CXXMethodDecl *, 4> Work(MD->overridden_methods());
+  for (unsigned I = 0; I < Work.size() && I < 32; ++I) {
+    std::string Name = ruleName(Work[I]);
+    for (const auto &P : Rules.db().Packs)
+      if (P->Teardown.Overrides.matches(Name))
+        return true;
+    Work.append(Work[I]->overridden_methods().begin(),
+                Work[I]->overridden_methods().end());
+  }
+  return false;
+}
+
+bool FactExtractor::throwsOut(const Stmt *S, unsigned Depth) {
+  if (!S || Depth > MaxStmtDepth || isa<LambdaExpr>(S))
+    return false;
+  if (isa<CXXThrowExpr>(S))
+    return true;
+  if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+    // What the try block throws is caught (by some handler: uisan does not
+    // match types); a handler's own throw, or rethrow, leaves.
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+      if (throwsOut(Try->getHandler(I)->getHandlerBlock(), Depth + 1))
+        return true;
+    return false;
+  }
+  for (const Stmt *Child : S->children())
+    if (throwsOut(Child, Depth + 1))
+      return true;
+  return false;
 }
 
 void FactExtractor::extractGlobal(const VarDecl *VD) {

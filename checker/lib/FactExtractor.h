@@ -67,11 +67,15 @@ public:
   /// The key facts name a function by: its USR; for a lambda, the key of
   /// the code around it plus its place.
   facts::Str functionKey(const clang::FunctionDecl *FD);
+  /// The key of a class, and of a field (their USRs).
+  facts::Str classKey(const clang::CXXRecordDecl *RD);
+  facts::Str fieldKey(const clang::FieldDecl *FD);
 
 private:
   struct Body {
     facts::Function F;
     const clang::FunctionDecl *FD = nullptr; ///< null for an initialiser
+    unsigned TryDepth = 0; ///< try blocks around the walk's position
   };
 
   void visitContext(const clang::DeclContext *DC);
@@ -124,8 +128,12 @@ private:
   facts::Str fieldSlot(const clang::FieldDecl *FD);
   facts::Str paramSlot(const clang::FunctionDecl *FD, unsigned Index);
   facts::Str returnSlot(const clang::FunctionDecl *FD);
-  facts::Str classKey(const clang::CXXRecordDecl *RD);
   std::string usr(const clang::Decl *D);
+  /// True when an override of `MD` is a pack's teardown method.
+  bool isTeardown(const clang::CXXMethodDecl *MD);
+  /// Whether an uncaught exception can leave `Body` (a throw outside any
+  /// try block, or in a catch handler: a rethrow).
+  bool throwsOut(const clang::Stmt *S, unsigned Depth = 0);
 
   /// +1: the condition holds only on the UI thread; -1: only off it; 0: ?
   int guardPolarity(const clang::Expr *Cond);
@@ -144,6 +152,7 @@ private:
   llvm::DenseSet<facts::Str> SlotsWritten;
   llvm::DenseMap<facts::Str, facts::Str> SlotNames; // slot key -> name
   llvm::DenseMap<const clang::Type *, bool> HoldsCallable;
+  llvm::DenseMap<const clang::Decl *, bool> PackThrows;
   std::vector<const clang::FunctionDecl *> PendingLambdas;
 };
 

@@ -180,6 +180,7 @@ std::string serialize(const TranslationUnit &TU) {
       W.loc(C.At);
       W.str(C.Api);
       W.str(C.Remedy);
+      W.u(C.InTry);
     });
     W.list(F.ValueCalls, [&](const ValueCall &C) {
       W.values(C.Callees);
@@ -208,6 +209,20 @@ std::string serialize(const TranslationUnit &TU) {
       W.values(Fl.Values);
       W.loc(Fl.At);
     });
+    W.u(F.Throws | (F.Teardown << 1) | (F.Destructor << 2));
+    W.list(F.FieldEvents, [&](const FieldEvent &E) {
+      W.u(static_cast<uint8_t>(E.K));
+      W.str(E.Field);
+      W.loc(E.At);
+    });
+    W.list(F.HandOvers, [&](const HandOver &H) {
+      W.str(H.Callee);
+      W.u(H.Param);
+      W.str(H.Field);
+      W.u(H.FromParam);
+      W.loc(H.At);
+    });
+    W.list(F.StopsParams, [&](uint32_t P) { W.u(P); });
   });
   W.list(TU.Slots, [&](const Slot &S) {
     W.str(S.Key);
@@ -223,6 +238,7 @@ std::string serialize(const TranslationUnit &TU) {
   });
   W.list(TU.ContextHolders, [&](Str S) { W.str(S); });
   W.list(TU.ContextClasses, [&](Str S) { W.str(S); });
+  W.values(TU.TeardownCallables);
   W.list(TU.Diagnostics, [&](const Diagnostic &D) {
     W.str(D.Check);
     W.u(D.Error);
@@ -231,7 +247,24 @@ std::string serialize(const TranslationUnit &TU) {
     W.list(D.Notes, [&](const Diagnostic::Note &N) {
       W.loc(N.At);
       W.text(N.Message);
+      W.str(N.IfThrows);
+      W.u(N.Exit);
     });
+  });
+  W.list(TU.ExecutorFields, [&](const ExecutorField &E) {
+    W.str(E.Field);
+    W.str(E.Name);
+    W.str(E.Class);
+    W.str(E.ClassName);
+    W.loc(E.At);
+    W.u(static_cast<uint8_t>(E.H));
+    W.str(E.Type);
+    W.str(E.Shutdown);
+    W.str(E.OnDestroy);
+    W.u(E.NeedsStart | (E.OwnedHere << 1) | (E.UserDestructor << 2));
+    W.str(E.Destructor);
+    W.str(E.ElementClass);
+    W.str(E.Deleter);
   });
   W.list(TU.Dependencies, [&](const Dependency &D) {
     W.str(D.Path);
@@ -285,6 +318,7 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
       C.At = R.loc();
       C.Api = R.str();
       C.Remedy = R.str();
+      C.InTry = R.flag();
     }
     F.ValueCalls.resize(R.count());
     for (ValueCall &C : F.ValueCalls) {
@@ -318,6 +352,30 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
       Fl.Values = R.values();
       Fl.At = R.loc();
     }
+    uint64_t More = R.u();
+    F.Throws = More & 1;
+    F.Teardown = More & 2;
+    F.Destructor = More & 4;
+    F.FieldEvents.resize(R.count());
+    for (FieldEvent &E : F.FieldEvents) {
+      uint64_t K = R.u();
+      if (K > 4)
+        R.Bad = true;
+      E.K = static_cast<FieldEvent::Kind>(K);
+      E.Field = R.str();
+      E.At = R.loc();
+    }
+    F.HandOvers.resize(R.count());
+    for (HandOver &H : F.HandOvers) {
+      H.Callee = R.str();
+      H.Param = static_cast<uint32_t>(R.u());
+      H.Field = R.str();
+      H.FromParam = static_cast<uint32_t>(R.u());
+      H.At = R.loc();
+    }
+    F.StopsParams.resize(R.count());
+    for (uint32_t &P : F.StopsParams)
+      P = static_cast<uint32_t>(R.u());
     if (R.Bad)
       break;
   }
@@ -344,6 +402,7 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
   TU.ContextClasses.resize(R.count());
   for (Str &S : TU.ContextClasses)
     S = R.str();
+  TU.TeardownCallables = R.values();
   TU.Diagnostics.resize(R.count());
   for (Diagnostic &D : TU.Diagnostics) {
     D.Check = R.str();
@@ -354,7 +413,31 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
     for (Diagnostic::Note &N : D.Notes) {
       N.At = R.loc();
       N.Message = R.text();
+      N.IfThrows = R.str();
+      N.Exit = R.flag();
     }
+  }
+  TU.ExecutorFields.resize(R.count());
+  for (ExecutorField &E : TU.ExecutorFields) {
+    E.Field = R.str();
+    E.Name = R.str();
+    E.Class = R.str();
+    E.ClassName = R.str();
+    E.At = R.loc();
+    uint64_t H = R.u();
+    if (H > 3)
+      R.Bad = true;
+    E.H = static_cast<ExecutorField::Holder>(H);
+    E.Type = R.str();
+    E.Shutdown = R.str();
+    E.OnDestroy = R.str();
+    uint64_t Flags = R.u();
+    E.NeedsStart = Flags & 1;
+    E.OwnedHere = Flags & 2;
+    E.UserDestructor = Flags & 4;
+    E.Destructor = R.str();
+    E.ElementClass = R.str();
+    E.Deleter = R.str();
   }
   TU.Dependencies.resize(R.count());
   for (Dependency &D : TU.Dependencies) {
@@ -406,6 +489,28 @@ const char *callKind(Call::Kind K) {
   return "?";
 }
 
+const char *fieldEventKind(FieldEvent::Kind K) {
+  switch (K) {
+  case FieldEvent::Kind::Stop:
+    return "stop";
+  case FieldEvent::Kind::Own:
+    return "own";
+  case FieldEvent::Kind::OwnByParent:
+    return "own-by-parent";
+  case FieldEvent::Kind::Start:
+    return "start";
+  case FieldEvent::Kind::Delete:
+    return "delete";
+  }
+  return "?";
+}
+
+llvm::json::Value paramName(uint32_t P) {
+  if (P == HandOver::This)
+    return "this";
+  return static_cast<int64_t>(P);
+}
+
 const char *slotKind(Slot::Kind K) {
   switch (K) {
   case Slot::Kind::Field:
@@ -450,7 +555,27 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
       Flows.push_back(llvm::json::Object{{"slot", TU.str(Fl.Slot).str()},
                                          {"values", jsonValues(TU, Fl.Values)},
                                          {"at", jsonLoc(TU, Fl.At)}});
+    llvm::json::Array Events, Hands, Stops;
+    for (const FieldEvent &E : F.FieldEvents)
+      Events.push_back(llvm::json::Object{{"kind", fieldEventKind(E.K)},
+                                          {"field", TU.str(E.Field).str()},
+                                          {"at", jsonLoc(TU, E.At)}});
+    for (const HandOver &H : F.HandOvers)
+      Hands.push_back(llvm::json::Object{
+          {"callee", TU.str(H.Callee).str()},
+          {"param", paramName(H.Param)},
+          {"field", jsonStr(TU, H.Field)},
+          {"from_param", H.Field == NoStr ? paramName(H.FromParam) : nullptr},
+          {"at", jsonLoc(TU, H.At)}});
+    for (uint32_t P : F.StopsParams)
+      Stops.push_back(paramName(P));
     Functions.push_back(llvm::json::Object{
+        {"throws", F.Throws},
+        {"teardown", F.Teardown},
+        {"destructor", F.Destructor},
+        {"field_events", std::move(Events)},
+        {"hand_overs", std::move(Hands)},
+        {"stops_params", std::move(Stops)},
         {"key", TU.str(F.Key).str()},
         {"name", TU.str(F.Name).str()},
         {"at", jsonLoc(TU, F.At)},
@@ -483,13 +608,30 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
     llvm::json::Array Notes;
     for (const Diagnostic::Note &N : D.Notes)
       Notes.push_back(llvm::json::Object{{"at", jsonLoc(TU, N.At)},
-                                         {"message", N.Message}});
+                                         {"message", N.Message},
+                                         {"if_throws", jsonStr(TU, N.IfThrows)},
+                                         {"exit", N.Exit}});
     Diags.push_back(llvm::json::Object{{"check", TU.str(D.Check).str()},
                                        {"error", D.Error},
                                        {"at", jsonLoc(TU, D.At)},
                                        {"message", D.Message},
                                        {"notes", std::move(Notes)}});
   }
+  llvm::json::Array Fields;
+  for (const ExecutorField &E : TU.ExecutorFields)
+    Fields.push_back(llvm::json::Object{
+        {"field", TU.str(E.Field).str()},
+        {"name", TU.str(E.Name).str()},
+        {"class", TU.str(E.Class).str()},
+        {"at", jsonLoc(TU, E.At)},
+        {"holder", static_cast<int64_t>(E.H)},
+        {"type", TU.str(E.Type).str()},
+        {"needs_start", E.NeedsStart},
+        {"owned_here", E.OwnedHere},
+        {"destructor", jsonStr(TU, E.Destructor)},
+        {"user_destructor", E.UserDestructor},
+        {"element_class", jsonStr(TU, E.ElementClass)},
+        {"deleter", jsonStr(TU, E.Deleter)}});
   for (const Dependency &D : TU.Dependencies)
     Deps.push_back(llvm::json::Object{
         {"path", TU.str(D.Path).str()},
@@ -502,7 +644,9 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
                             {"overrides", std::move(Overrides)},
                             {"context_holders", std::move(Holders)},
                             {"context_classes", std::move(Classes)},
+                            {"teardown_callables", jsonValues(TU, TU.TeardownCallables)},
                             {"diagnostics", std::move(Diags)},
+                            {"executor_fields", std::move(Fields)},
                             {"dependencies", std::move(Deps)}};
 }
 

@@ -30,7 +30,7 @@ namespace uisan::facts {
 
 /// Bumped whenever the meaning or the encoding of a fact changes: facts of
 /// another version are never read (the cache re-extracts them).
-inline constexpr uint32_t FormatVersion = 1;
+inline constexpr uint32_t FormatVersion = 2;
 
 /// An index into a translation unit's string table.
 using Str = uint32_t;
@@ -88,6 +88,8 @@ struct Call {
   /// called method's name, for notes.
   Str Api = NoStr;
   Str Remedy = NoStr;
+  /// Inside a try block of the caller: an exception from it is caught.
+  bool InTry = false;
 };
 
 /// A call of a callable value (`cb(n)`, `(*fp)()`, `handlers[k]()`, or a
@@ -136,6 +138,33 @@ struct Flow {
   Loc At;
 };
 
+/// What a function does to an executor member (a thread, a pool), for the
+/// member findings of uisan-executor-not-shutdown.
+struct FieldEvent {
+  enum class Kind : uint8_t {
+    Stop,        ///< joins, shuts down, waits on it, or deletes a RAII one
+    Own,         ///< stores one it made (new, a factory, a local it started)
+    OwnByParent, ///< the same, made with a parent object that deletes it
+    Start,       ///< starts it
+    Delete,      ///< deletes it
+  };
+  Kind K = Kind::Stop;
+  Str Field = NoStr; ///< the field's USR
+  Loc At;
+};
+
+/// An executor handed on: a member or a parameter of the caller given to a
+/// parameter (or as the object, `This`) of a project function, which may
+/// stop it (`waitForThread(worker_)`, `scanner_->close()`).
+struct HandOver {
+  static constexpr uint32_t This = UINT32_MAX - 1;
+  Str Callee = NoStr;
+  uint32_t Param = 0;      ///< the callee's parameter, or This
+  Str Field = NoStr;       ///< the caller's member handed over, or
+  uint32_t FromParam = 0;  ///< the caller's parameter (or This) handed over
+  Loc At;
+};
+
 /// One function body (or, for a global's initialiser, the initialiser).
 struct Function {
   Str Key = NoStr;  ///< the function's USR (a lambda: its own key)
@@ -155,6 +184,44 @@ struct Function {
   std::vector<UiCall> UiCalls;
   std::vector<Spawn> Spawns;
   std::vector<Flow> Flows;
+
+  /// A throw (or rethrow) that no try block of the function catches.
+  bool Throws = false;
+  /// Overrides a pack's teardown method, or is connected to a teardown
+  /// signal: it runs at shutdown.
+  bool Teardown = false;
+  /// A destructor.
+  bool Destructor = false;
+  std::vector<FieldEvent> FieldEvents;
+  std::vector<HandOver> HandOvers;
+  /// Parameters (HandOver::This: the object itself) the function stops.
+  std::vector<uint32_t> StopsParams;
+};
+
+/// A member of a project class that holds an executor.
+struct ExecutorField {
+  enum class Holder : uint8_t { Value, Pointer, Smart, Container };
+  Str Field = NoStr;     ///< USR
+  Str Name = NoStr;      ///< 'worker'
+  Str Class = NoStr;     ///< the owning class's key
+  Str ClassName = NoStr; ///< 'Loader'
+  Loc At;
+  Holder H = Holder::Value;
+  Str Type = NoStr;     ///< the executor's type, 'std::thread'
+  Str Shutdown = NoStr; ///< the remedy's call, 'join'
+  Str OnDestroy = NoStr; ///< what destroying a running one does, or NoStr
+  /// Runs only once started or assigned (a default-constructed std::thread,
+  /// a QThread before start()): a member never started is idle.
+  bool NeedsStart = false;
+  /// Owned from its declaration: an in-class initialiser that makes one.
+  bool OwnedHere = false;
+  /// The class's destructor: its key, and whether the user declared one.
+  Str Destructor = NoStr;
+  bool UserDestructor = false;
+  /// The element type's class (for one that stops itself when destroyed).
+  Str ElementClass = NoStr;
+  /// A smart pointer's deleter: the key of its call operator, or NoStr.
+  Str Deleter = NoStr;
 };
 
 /// `Method` overrides `Base` (directly).
@@ -170,6 +237,12 @@ struct Diagnostic {
   struct Note {
     Loc At;
     std::string Message;
+    /// A way out of the scope that exists only if this function may throw
+    /// (decided when the program is linked), or NoStr.
+    Str IfThrows = NoStr;
+    /// One of the ways out of the scope that the finding is about: a
+    /// finding whose every such note is dropped is dropped.
+    bool Exit = false;
   };
   Str Check = NoStr; ///< 'uisan-executor-not-shutdown', 'clang-diagnostic-error'
   bool Error = false;
@@ -197,7 +270,11 @@ struct TranslationUnit {
   /// run's context: their threads may make UI calls.
   std::vector<Str> ContextHolders;
   std::vector<Str> ContextClasses;
+  /// Callables connected to a teardown signal (aboutToQuit): they run at
+  /// shutdown.
+  std::vector<Value> TeardownCallables;
   std::vector<Diagnostic> Diagnostics;
+  std::vector<ExecutorField> ExecutorFields;
   std::vector<Dependency> Dependencies;
 
   /// The index of `S` in the string table, adding it when new.

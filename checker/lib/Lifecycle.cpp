@@ -152,6 +152,16 @@ ExecutorType Lifecycle::classify(QualType T) {
 const Stmt *Lifecycle::findStart(const Stmt *S, const Handle &H) {
   if (!S)
     return nullptr;
+  // A C API that starts into its argument: pthread_create(&t, ...).
+  if (const auto *Call = dyn_cast<CallExpr>(S))
+    if (!isa<CXXMemberCallExpr>(Call))
+      if (const FunctionDecl *FD = Call->getDirectCallee()) {
+        const auto &[Simple, Qualified] = calleeNames(FD);
+        if (nameIn(Simple, Qualified, H.Type.Rule->Start))
+          for (const Expr *A : Call->arguments())
+            if (mentions(A, H.Var))
+              return S;
+      }
   if (const Expr *Obj = memberObject(S)) {
     const auto *MC = cast<CXXMemberCallExpr>(S);
     if (const FunctionDecl *FD = MC->getDirectCallee()) {
@@ -180,6 +190,8 @@ bool Lifecycle::stopsWithin(const Stmt *S, const Handle &H) {
 
 bool Lifecycle::isStop(const Stmt *S, const Handle &H) {
   const rules::ExecutorRule &R = *H.Type.Rule;
+  if (isWaitLoop(S, H))
+    return true;
   if (const auto *Del = dyn_cast<CXXDeleteExpr>(S))
     return R.Raii && mentions(Del->getArgument(), H.Var);
   const auto *Call = dyn_cast<CallExpr>(S);
@@ -374,7 +386,7 @@ bool Lifecycle::insideTry(const Stmt *S) {
   return false;
 }
 
-bool Lifecycle::mayThrow(const FunctionDecl *FD) {
+bool Lifecycle::packThrows(const FunctionDecl *FD) {
   FD = FD->getCanonicalDecl();
   auto It = ThrowCache.find(FD);
   if (It != ThrowCache.end())
@@ -385,22 +397,33 @@ bool Lifecycle::mayThrow(const FunctionDecl *FD) {
                                   : FD);
   for (const auto &P : Rules.db().Packs)
     Throws |= P->Throwing.matches(Name);
-  if (!Throws)
-    if (const FunctionDecl *Def = FD->getDefinition())
-      if (!Library.contains(Def->getLocation()) && Def->getBody()) {
-        std::function<bool(const Stmt *)> HasThrow = [&](const Stmt *S) {
-          if (!S || isa<LambdaExpr>(S) || isa<CXXTryStmt>(S))
-            return false;
-          if (isa<CXXThrowExpr>(S))
-            return true;
-          for (const Stmt *C : S->children())
-            if (HasThrow(C))
-              return true;
-          return false;
-        };
-        Throws = HasThrow(Def->getBody());
-      }
   return ThrowCache[FD] = Throws;
+}
+
+bool Lifecycle::isWaitLoop(const Stmt *S, const Handle &H) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(S);
+  if (!MC || !MC->getDirectCallee() || !Parents || !H.Type.Rule ||
+      H.Type.Rule->Running.empty())
+    return false;
+  const auto &[Simple, Qualified] = calleeNames(MC->getDirectCallee());
+  if (!nameIn(Simple, Qualified, H.Type.Rule->Running) ||
+      !mentions(MC->getImplicitObjectArgument(), H.Var))
+    return false;
+  // `while (t.isRunning())`, `do ... while (t->isRunning())`.
+  const Stmt *Up = MC;
+  for (int I = 0; I < 4 && Up; ++I) {
+    const Stmt *P = Parents->getParent(Up);
+    if (const auto *W = dyn_cast_or_null<WhileStmt>(P))
+      return W->getCond() == Up;
+    if (const auto *D = dyn_cast_or_null<DoStmt>(P))
+      return D->getCond() == Up;
+    if (const auto *F = dyn_cast_or_null<ForStmt>(P))
+      return F->getCond() == Up;
+    if (!isa_and_nonnull<ImplicitCastExpr, ParenExpr, ExprWithCleanups>(P))
+      return false;
+    Up = P;
+  }
+  return false;
 }
 
 const rules::PerRunRule *Lifecycle::perRun(const FunctionDecl *FD) {
@@ -550,10 +573,11 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
   std::map<std::pair<size_t, unsigned>, LeakExit> Found;
   std::set<std::tuple<size_t, int, unsigned>> SeenEvents;
   bool Report = false;
-  auto Leak = [&](size_t H, SourceLocation Loc, std::string How) {
+  auto Leak = [&](size_t H, SourceLocation Loc, std::string How,
+                  const FunctionDecl *IfThrows = nullptr) {
     if (Report)
       Found.emplace(std::make_pair(H, Loc.getRawEncoding()),
-                    LeakExit{H, Loc, std::move(How)});
+                    LeakExit{H, Loc, std::move(How), IfThrows});
   };
   auto Event = [&](size_t H, HandleEvent::Kind K, SourceLocation Loc,
                    std::string Detail) {
@@ -603,7 +627,20 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
             }
     // Escapes: returned, moved away, stored beyond the function.
     if (const auto *Ret = dyn_cast<ReturnStmt>(S)) {
-      if (mentions(Ret->getRetValue(), HD.Var)) {
+      // `return t;`, `return std::move(t);`, `return p;` hand the handle to
+      // the caller; `return t.result();` only reads it.
+      const Expr *V = strip(Ret->getRetValue());
+      if (const auto *M = dyn_cast_or_null<CallExpr>(V))
+        if (const FunctionDecl *F = M->getDirectCallee())
+          if (M->getNumArgs() == 1 &&
+              (ruleName(F) == "std::move" || ruleName(F) == "std::forward"))
+            V = strip(M->getArg(0));
+      while (const auto *C = dyn_cast_or_null<CXXConstructExpr>(V))
+        V = C->getNumArgs() == 1 ? strip(C->getArg(0)) : nullptr;
+      if (const auto *B = dyn_cast_or_null<CXXBindTemporaryExpr>(V))
+        V = strip(B->getSubExpr());
+      const auto *Ref = dyn_cast_or_null<DeclRefExpr>(V);
+      if (Ref && Ref->getDecl() == HD.Var) {
         State[H] = Escaped;
         Event(H, HandleEvent::Escaped, S->getBeginLoc(), "returned");
         return true;
@@ -695,13 +732,25 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
       // Whether the statement can leave the scope, the same for every
       // handle: a throw or a call that may throw, outside a try block.
       std::string ExceptionExit;
+      const FunctionDecl *IfThrows = nullptr;
       if (isa<CXXThrowExpr>(S) && !insideTry(S))
         ExceptionExit = "throws here";
       else if (const auto *Call = dyn_cast<CallExpr>(S))
         if (const FunctionDecl *Callee = Call->getDirectCallee())
-          if (mayThrow(Callee) && !insideTry(S))
-            ExceptionExit = "an exception from '" + ruleName(Callee) +
-                            "' can leave the scope here";
+          if (!insideTry(S)) {
+            if (packThrows(Callee))
+              ExceptionExit = "an exception from '" + ruleName(Callee) +
+                              "' can leave the scope here";
+            else if (const FunctionDecl *Def = Callee->getDefinition();
+                     !Library.contains(Callee->getCanonicalDecl()->getLocation()) ||
+                     (Def && !Library.contains(Def->getLocation()))) {
+              // The project's function: whether it throws is known once
+              // the program (its body, its callees) is linked.
+              ExceptionExit = "an exception from '" + ruleName(Callee) +
+                              "' can leave the scope here";
+              IfThrows = Callee;
+            }
+          }
       for (size_t H = 0; H < Handles.size(); ++H) {
         const Handle &HD = Handles[H];
         // Start.
@@ -718,7 +767,7 @@ void Lifecycle::run(const FunctionDecl *FD, llvm::ArrayRef<Handle> Handles,
         if (Refs.count(HD.Var) && applyEvent(S, H, State))
           continue;
         if (!ExceptionExit.empty())
-          Leak(H, S->getBeginLoc(), ExceptionExit);
+          Leak(H, S->getBeginLoc(), ExceptionExit, IfThrows);
         // A raw pointer has no destructor: a return is where it is lost.
         else if (isa<ReturnStmt>(S) && NoDtor[H])
           Leak(H, S->getBeginLoc(), "returns here");

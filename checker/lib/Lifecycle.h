@@ -46,6 +46,9 @@ struct LeakExit {
   size_t Handle = 0;
   clang::SourceLocation Loc;
   std::string How; ///< "leaves the scope here", "returns here", ...
+  /// An exit only if this project function may throw: decided when the
+  /// program is linked, since its body may be in another file.
+  const clang::FunctionDecl *IfThrows = nullptr;
 };
 
 /// Something done to a handle that ends its owner's responsibility.
@@ -93,8 +96,13 @@ public:
   /// The pack's per-run rule that makes `FD` run once per run/event/frame.
   const rules::PerRunRule *perRun(const clang::FunctionDecl *FD);
 
+  /// True for a call the packs say may throw (library code).
+  bool packThrows(const clang::FunctionDecl *FD);
+  /// True when `Call` asks whether `H` still runs (a `running` method) as
+  /// the condition of a loop: the loop waits for it.
+  bool isWaitLoop(const clang::Stmt *Call, const Handle &H);
+
 private:
-  bool mayThrow(const clang::FunctionDecl *FD);
   /// A callee's simple name ('join') and rule name, asked for every call
   /// and every handle, so cached.
   const std::pair<std::string, std::string> &

@@ -51,6 +51,13 @@ public:
       Args.push_back(std::to_string(N));
       return *this;
     }
+    /// Marks a note as one of the finding's ways out of the scope, which
+    /// exists only if `IfThrows` (a function key) may throw, or always.
+    Builder &exit(facts::Str IfThrows) {
+      IsExit = true;
+      this->IfThrows = IfThrows;
+      return *this;
+    }
 
   private:
     LocalDiagnostics &Owner;
@@ -58,6 +65,8 @@ public:
     std::string Format;
     clang::DiagnosticIDs::Level Level;
     llvm::SmallVector<std::string, 4> Args;
+    bool IsExit = false;
+    facts::Str IfThrows = facts::NoStr;
   };
 
   /// A warning, or with Level Note a note of the last warning.
@@ -65,6 +74,9 @@ public:
                clang::DiagnosticIDs::Level Level = clang::DiagnosticIDs::Warning) {
     return Builder(*this, Loc, Format, Level);
   }
+
+  facts::TranslationUnit &unit() { return TU; }
+  LocationTable &locations() { return Locations; }
 
 private:
   facts::TranslationUnit &TU;

@@ -266,4 +266,52 @@ void ProgramModel::provenanceNotes(uint32_t S, Id Key,
   }
 }
 
+void ProgramModel::forEachCallee(
+    uint32_t Fn,
+    llvm::function_ref<void(uint32_t, const facts::Call &, bool)> Each) const {
+  const Function &F = Functions[Fn];
+  for (const facts::Call &C : F.Facts->Calls) {
+    Id Callee = id(F.Tu, C.Callee);
+    for (uint32_t G : definitions(Callee, F.Tu))
+      Each(G, C, false);
+    if (C.K == facts::Call::Kind::Virtual)
+      for (Id O : overriders(Callee))
+        for (uint32_t G : definitions(O, F.Tu))
+          Each(G, C, true);
+  }
+}
+
+bool ProgramModel::mayThrow(Id Key) const {
+  if (!Throwing) {
+    // Backwards from the functions that throw, along calls outside try
+    // blocks: every caller reached may throw too.
+    llvm::DenseMap<Id, llvm::SmallVector<Id, 2>> Callers;
+    for (const Function &F : Functions)
+      for (const facts::Call &C : F.Facts->Calls) {
+        if (C.InTry)
+          continue;
+        Id Callee = id(F.Tu, C.Callee);
+        Callers[Callee].push_back(F.Key);
+        if (C.K == facts::Call::Kind::Virtual)
+          for (Id O : overriders(Callee))
+            Callers[O].push_back(F.Key);
+      }
+    Throwing.emplace();
+    llvm::SmallVector<Id, 32> Work;
+    for (const Function &F : Functions)
+      if (F.Facts->Throws && Throwing->insert(F.Key).second)
+        Work.push_back(F.Key);
+    while (!Work.empty()) {
+      Id K = Work.pop_back_val();
+      auto It = Callers.find(K);
+      if (It == Callers.end())
+        continue;
+      for (Id C : It->second)
+        if (Throwing->insert(C).second)
+          Work.push_back(C);
+    }
+  }
+  return Throwing->count(Key);
+}
+
 } // namespace uisan::tidy

@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace uisan::tidy {
@@ -131,6 +132,18 @@ public:
   void provenanceNotes(uint32_t Slot, Id Key,
                        std::vector<FindingNote> &Out) const;
 
+  /// Calls `Each(function, call, through an override)` for every function
+  /// a call fact of `Fn` can reach: the definitions of its callee and, for
+  /// a virtual call, of every override.
+  void forEachCallee(uint32_t Fn,
+                     llvm::function_ref<void(uint32_t, const facts::Call &, bool)>
+                         Each) const;
+
+  /// True when the function `Key` may let an exception out: it throws
+  /// outside a try block, or calls (outside one) a function that may, or a
+  /// virtual method with an override that may.
+  bool mayThrow(Id Key) const;
+
   /// Contexts attached to threads (seed model).
   bool isContextHolder(Id SlotKey) const { return ContextHolders.count(SlotKey); }
   bool isContextClass(Id ClassKey) const { return ContextClasses.count(ClassKey); }
@@ -158,6 +171,7 @@ private:
 
   llvm::DenseSet<Id> ContextHolders;
   llvm::DenseSet<Id> ContextClasses;
+  mutable std::optional<llvm::DenseSet<Id>> Throwing; ///< on first use
 };
 
 } // namespace uisan::tidy

@@ -4,6 +4,7 @@
 #include "ProgramModel.h"
 
 #include <deque>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -303,6 +304,9 @@ private:
     });
     std::set<std::tuple<std::string, unsigned, unsigned, std::string>> Done;
     const char *Check = "uisan-ui-call-in-thread";
+    // The functions with UI calls, grouped by the thread entry they are
+    // nearest to, nearest first.
+    std::vector<std::pair<uint32_t, std::vector<Site>>> Groups;
     for (uint32_t Fn : Order) {
       std::vector<Site> Group;
       for (Site &S : sites(Fn)) {
@@ -312,31 +316,72 @@ private:
           continue;
         Group.push_back(std::move(S));
       }
-      if (Group.empty())
-        continue;
-      size_t Warned = O.MaxCallsPerFunction
-                          ? std::min<size_t>(O.MaxCallsPerFunction, Group.size())
-                          : Group.size();
-      for (size_t I = 0; I < Warned; ++I) {
-        const Site &S = Group[I];
-        Finding F;
-        F.Check = Check;
-        F.Loc = S.At;
-        F.Message = (S.Constructor ? "constructing '" + S.Api + "'"
-                                   : "'" + S.Api + "'") +
-                    " is a UI call made on a worker thread; " + S.Remedy;
-        F.Notes = S.Expansion;
-        if (I + 1 == Warned && Warned < Group.size()) {
-          size_t More = Group.size() - Warned;
-          F.Notes.push_back({Group[Warned].At,
-                             "and " + std::to_string(More) + " more UI call" +
-                                 (More > 1 ? "s" : "") + " in " + caller(Fn) +
-                                 ", the next here"});
-        }
-        pathNotes(Fn, F.Notes);
-        entryNotes(Fn, F.Notes);
-        Out.push_back(std::move(F));
+      if (!Group.empty())
+        Groups.push_back({Fn, std::move(Group)});
+    }
+    for (size_t G = 0; G < Groups.size();) {
+      uint32_t Entry = Reach[Groups[G].first].Entry;
+      size_t End = G;
+      while (End < Groups.size() && Reach[Groups[End].first].Entry == Entry)
+        ++End;
+      size_t Shown = O.MaxFunctionsPerEntry
+                         ? std::min<size_t>(O.MaxFunctionsPerEntry, End - G)
+                         : End - G;
+      size_t HiddenCalls = 0;
+      for (size_t I = G + Shown; I < End; ++I)
+        HiddenCalls += Groups[I].second.size();
+      for (size_t I = G; I < G + Shown; ++I)
+        reportFunction(Groups[I].first, Groups[I].second, Out,
+                       I + 1 == G + Shown && Shown < End - G
+                           ? std::optional<std::pair<size_t, size_t>>(
+                                 {HiddenCalls, End - G - Shown})
+                           : std::nullopt);
+      G = End;
+    }
+  }
+
+  /// The warnings for one function's UI calls; `Hidden`: (calls,
+  /// functions) of the same entry not shown, counted on the last warning.
+  void reportFunction(uint32_t Fn, const std::vector<Site> &Group,
+                      std::vector<Finding> &Out,
+                      std::optional<std::pair<size_t, size_t>> Hidden) {
+    size_t Warned = O.MaxCallsPerFunction
+                        ? std::min<size_t>(O.MaxCallsPerFunction, Group.size())
+                        : Group.size();
+    for (size_t I = 0; I < Warned; ++I) {
+      const Site &S = Group[I];
+      Finding F;
+      F.Check = "uisan-ui-call-in-thread";
+      F.Loc = S.At;
+      F.Message = (S.Constructor ? "constructing '" + S.Api + "'"
+                                 : "'" + S.Api + "'") +
+                  " is a UI call made on a worker thread; " + S.Remedy;
+      F.Notes = S.Expansion;
+      if (I + 1 == Warned && Warned < Group.size()) {
+        size_t More = Group.size() - Warned;
+        F.Notes.push_back({Group[Warned].At,
+                           "and " + std::to_string(More) + " more UI call" +
+                               (More > 1 ? "s" : "") + " in " + caller(Fn) +
+                               ", the next here"});
       }
+      pathNotes(Fn, F.Notes);
+      entryNotes(Fn, F.Notes);
+      if (Hidden && I + 1 == Warned) {
+        uint32_t Root = Fn;
+        while (Reach[Root].Parent != None)
+          Root = Reach[Root].Parent;
+        const Entry &E = Entries[Reach[Root].Entry];
+        F.Notes.push_back(
+            {E.At, P.describe(E.Function) + " reaches " +
+                       std::to_string(Hidden->first) + " more UI call" +
+                       (Hidden->first > 1 ? "s" : "") + " in " +
+                       std::to_string(Hidden->second) + " more function" +
+                       (Hidden->second > 1 ? "s" : "") +
+                       ", not reported: the nearest " +
+                       std::to_string(O.MaxFunctionsPerEntry) +
+                       " are (option MaxFunctionsPerEntry)"});
+      }
+      Out.push_back(std::move(F));
     }
   }
 };
@@ -352,13 +397,15 @@ UiCallInThreadCheck::UiCallInThreadCheck(llvm::StringRef Name,
                                          clang::tidy::ClangTidyContext *Context)
     : UisanCheck(Name, Context),
       Query{Options.get("MaxDepth", 256U),
-            Options.get("MaxCallsPerFunction", 3U)} {}
+            Options.get("MaxCallsPerFunction", 3U),
+            Options.get("MaxFunctionsPerEntry", 3U)} {}
 
 void UiCallInThreadCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
   storeCommonOptions(Opts);
   Options.store(Opts, "MaxDepth", Query.MaxDepth);
   Options.store(Opts, "MaxCallsPerFunction", Query.MaxCallsPerFunction);
+  Options.store(Opts, "MaxFunctionsPerEntry", Query.MaxFunctionsPerEntry);
 }
 
 void UiCallInThreadCheck::findings(const ProgramModel &Program,

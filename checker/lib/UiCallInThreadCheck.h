@@ -13,6 +13,9 @@ struct UiCallOptions {
   /// UI calls of one function reported as warnings; the rest are counted
   /// in a note on the last of them. 0: every call is a warning.
   unsigned MaxCallsPerFunction = 3;
+  /// Functions with UI calls reported per thread entry (nearest first);
+  /// the last says how many more it reaches. 0: all of them.
+  unsigned MaxFunctionsPerEntry = 3;
 };
 
 /// The UI calls that can run on threads the program starts: reachable from

@@ -72,9 +72,9 @@ facts::TranslationUnit extractTranslationUnit(ASTContext &Ctx,
   LibraryCode Library(SM, splitOptionList(LibraryPrefixes));
   LocalDiagnostics ExecutorDiags(TU, Locations, "uisan-executor-not-shutdown");
   LocalDiagnostics ContextDiags(TU, Locations, "uisan-context-escape");
-  ExecutorAnalysis Executors(Ctx, Index, Library, ExecutorDiags);
-  ContextEscapeAnalysis Contexts(Ctx, Index, Library, ContextDiags);
   FactExtractor Extractor(Ctx, Index, Library, TU, Locations);
+  ExecutorAnalysis Executors(Ctx, Index, Library, ExecutorDiags, Extractor);
+  ContextEscapeAnalysis Contexts(Ctx, Index, Library, ContextDiags, Extractor);
   Extractor.run(
       [&](const FunctionDecl *FD) {
         Executors.function(FD);
@@ -104,8 +104,23 @@ void localFindings(const ProgramModel &Program, llvm::StringRef Check,
         continue;
       if (Suppressed(F.Loc, Check))
         continue;
-      for (const facts::Diagnostic::Note &N : D.Notes)
+      // Ways out of the scope that need a callee to throw count only if it
+      // may; a finding left without any is dropped.
+      bool HasExits = false;
+      unsigned Exits = 0;
+      for (const facts::Diagnostic::Note &N : D.Notes) {
+        HasExits |= N.Exit;
+        if (N.Exit) {
+          if (N.IfThrows != facts::NoStr &&
+              !Program.mayThrow(Program.id(T, N.IfThrows)))
+            continue;
+          if (++Exits > 3)
+            continue;
+        }
         F.Notes.push_back({Program.where(T, N.At), N.Message});
+      }
+      if (HasExits && Exits == 0)
+        continue;
       Out.push_back(std::move(F));
     }
 }
@@ -138,7 +153,7 @@ LocalDiagnostics::Builder::~Builder() {
   if (Level == DiagnosticIDs::Note) {
     if (Owner.HasWarning && !TU.Diagnostics.empty())
       TU.Diagnostics.back().Notes.push_back(
-          {Owner.Locations.get(Loc), std::move(Message)});
+          {Owner.Locations.get(Loc), std::move(Message), IfThrows, IsExit});
     return;
   }
   facts::Diagnostic D;

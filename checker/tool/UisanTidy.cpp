@@ -408,12 +408,13 @@ std::optional<std::string> readUiCallOptions(const Config &C,
     if (llvm::StringRef(*V).trim().getAsInteger(10, Out.MaxDepth))
       return "error: option '" + std::string(Check) + ".MaxDepth': '" + *V +
              "' is not a number of calls; give a non-negative integer";
-  if (std::optional<std::string> V =
-          optionValue(C, Check, "MaxCallsPerFunction", false))
-    if (llvm::StringRef(*V).trim().getAsInteger(10, Out.MaxCallsPerFunction))
-      return "error: option '" + std::string(Check) +
-             ".MaxCallsPerFunction': '" + *V +
-             "' is not a number of calls; give a non-negative integer";
+  for (auto [Name, Into] : {std::pair<const char *, unsigned *>{
+                                 "MaxCallsPerFunction", &Out.MaxCallsPerFunction},
+                             {"MaxFunctionsPerEntry", &Out.MaxFunctionsPerEntry}})
+    if (std::optional<std::string> V = optionValue(C, Check, Name, false))
+      if (llvm::StringRef(*V).trim().getAsInteger(10, *Into))
+        return "error: option '" + std::string(Check) + "." + Name + "': '" +
+               *V + "' is not a number; give a non-negative integer";
   return std::nullopt;
 }
 
@@ -789,9 +790,10 @@ RunResult reportProgram(const Config &C, const UiCallOptions &UiOptions,
   GlobList Enabled(C.Checks);
   if (Enabled.contains("uisan-ui-call-in-thread"))
     findUiCallsInThreads(Program, UiOptions, Suppressed, R.Findings);
-  for (const char *Local : {"uisan-executor-not-shutdown", "uisan-context-escape"})
-    if (Enabled.contains(Local))
-      localFindings(Program, Local, Suppressed, R.Findings);
+  if (Enabled.contains("uisan-executor-not-shutdown"))
+    findExecutorsNotShutdown(Program, Suppressed, R.Findings);
+  if (Enabled.contains("uisan-context-escape"))
+    localFindings(Program, "uisan-context-escape", Suppressed, R.Findings);
 
   // Compile diagnostics, kept in each TU's facts; a header's appear once
   // per TU that includes it: keep one.

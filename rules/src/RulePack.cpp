@@ -385,6 +385,8 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
       if (const JsonValue *B = E.find("parent_owned"))
         R.ParentOwned = B->Bool;
       R.OnDestroy = stringOr(E, "on_destroy", "");
+      R.Running = strings(E.find("running"));
+      R.Bounded = strings(E.find("bounded"));
       P->Executors.push_back(std::move(R));
     }
   if (const JsonValue *PR = J.find("per_run")) {
@@ -395,6 +397,10 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
     P->PerRun = std::move(R);
   }
   P->Throwing = globs(J.find("throwing"));
+  if (const JsonValue *T = J.find("teardown")) {
+    P->Teardown.Overrides = globs(T->find("overrides"));
+    P->Teardown.Signals = globs(T->find("signals"));
+  }
   if (const JsonValue *T = J.find("ui_thread")) {
     UiThreadRule R;
     const std::string &Kind = T->find("kind")->String;

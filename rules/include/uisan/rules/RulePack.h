@@ -87,6 +87,17 @@ struct ExecutorRule {
   GlobList Global;
   bool ParentOwned = false;
   std::string OnDestroy; ///< may be empty
+  /// Methods that say it still runs: a loop while one is true waits for it.
+  std::vector<std::string> Running;
+  /// Shutdown methods that give up after a timeout when given one.
+  std::vector<std::string> Bounded;
+};
+
+/// Code that runs when the application shuts down: stopping a member there
+/// counts like stopping it in its owner's destructor.
+struct TeardownRule {
+  GlobList Overrides; ///< methods whose overrides run then (wxApp::OnExit)
+  GlobList Signals;   ///< signals whose slots run then (aboutToQuit)
 };
 
 /// Functions that run once per script run, event or frame.
@@ -134,6 +145,7 @@ struct Pack {
   std::vector<ExecutorRule> Executors;
   std::optional<PerRunRule> PerRun;
   GlobList Throwing;
+  TeardownRule Teardown;
 
   std::optional<UiThreadRule> UiThread;
 };
