@@ -40,6 +40,7 @@ constexpr uint32_t kCacheSize = 1u << 15; // > 2 * kAuditMaxStubs
 struct Object {
   const struct link_map *map;
   int toolkit; // -1: not a toolkit library
+  bool ui_thread_only; // holds only calls that set the UI thread (libgio)
   bool runtime; // libuisan.so
   bool caller;  // its calls are checked
   bool patched; // its vtables went through patchVtables()
@@ -354,7 +355,7 @@ bool setRelroWritable(const ObjectLayout &layout, bool writable) {
 void patchVtables() {
   SymbolWalk count{nullptr, nullptr, 0};
   for (int i = 0; i < g_object_count; ++i)
-    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+    if (g_objects[i].map && g_objects[i].toolkit >= 0 && !g_objects[i].ui_thread_only) {
       count.object = &g_objects[i];
       forEachSymbol(g_objects[i].map, addFunction, &count);
     }
@@ -368,7 +369,7 @@ void patchVtables() {
   FunctionTable table{static_cast<FunctionTable::Entry *>(m), size - 1};
   SymbolWalk fill{nullptr, &table, 0};
   for (int i = 0; i < g_object_count; ++i)
-    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+    if (g_objects[i].map && g_objects[i].toolkit >= 0 && !g_objects[i].ui_thread_only) {
       fill.object = &g_objects[i];
       forEachSymbol(g_objects[i].map, addFunction, &fill);
     }
@@ -452,13 +453,16 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
     uint16_t flags = 0;
     if (qualifiedName(symbol, name))
       flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy(def->toolkit));
+    if (def->ui_thread_only)
+      flags &= kStubSetsUiThread;
     int32_t stub = -1;
     if (flags) {
       uint32_t i = g_shared->stub_count;
       if (i < kAuditMaxStubs && ensureCode(i)) {
         AuditStub &s = g_stubs[i];
         s.real = reinterpret_cast<void *>(address);
-        s.ui_slot = &g_shared->ui_thread[def->toolkit];
+        s.toolkit_ui = &g_shared->ui_thread[def->toolkit];
+        s.ui_slot = flags & kStubSetsUiThread ? &g_shared->never : s.toolkit_ui;
         s.api = keep(name.text);
         s.symbol = keep(symbol);
         s.toolkit = static_cast<uint16_t>(def->toolkit);
@@ -512,6 +516,21 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
                   g_spec.toolkits[k].ui_thread_name);
     std::snprintf(t.remedy, sizeof(t.remedy), "%s", g_spec.toolkits[k].remedy);
     t.kind = g_spec.toolkits[k].kind;
+    size_t used = 0;
+    for (int e = 0; e < g_spec.entry_count; ++e) {
+      const SpecEntry &entry = g_spec.entries[e];
+      if (entry.toolkit != k || entry.kind != EntryKind::SetsUiThread)
+        continue;
+      size_t n = std::strlen(entry.text);
+      if (used + n + 3 >= sizeof(t.setters))
+        break;
+      if (used) {
+        std::memcpy(t.setters + used, ", ", 2);
+        used += 2;
+      }
+      std::memcpy(t.setters + used, entry.text, n + 1);
+      used += n;
+    }
   }
   g_enabled = g_spec.toolkit_count > 0;
   return version < LAV_CURRENT ? version : LAV_CURRENT;
@@ -531,7 +550,7 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
   if (!slot)
     return 0;
   Object &o = *slot;
-  o = Object{map, -1, false, false, false, o.generation + 1};
+  o = Object{map, -1, false, false, false, false, o.generation + 1};
   *cookie = reinterpret_cast<uintptr_t>(&o);
   const char *path = map->l_name ? map->l_name : "";
   const char *base = baseName(path);
@@ -543,10 +562,17 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
     return 0;
   if (startsWith(base, "libstdc++.so"))
     g_rtti.setRuntime(map);
-  o.toolkit = g_spec.toolkitOfLibrary(path);
+  o.toolkit = g_spec.toolkitOfLibrary(path, &o.ui_thread_only);
+  if (o.toolkit >= 0 && o.ui_thread_only) {
+    // Only its UI-thread setters get stubs: no classes, no vtables, and
+    // calls from inside it are not the toolkit's.
+    o.patched = true;
+    return LA_FLG_BINDTO;
+  }
   if (o.toolkit >= 0) {
     g_rtti.addObject(map);
     ++g_shared->toolkit_objects;
+    ++g_shared->toolkits[o.toolkit].objects;
     // Its range, for "a call from inside the toolkit" (mapped by now).
     ObjectLayout layout;
     if (objectLayout(map, layout) && g_shared->range_count < AuditShared::kMaxRanges) {
@@ -576,7 +602,7 @@ __attribute__((visibility("default"))) unsigned int la_objclose(uintptr_t *cooki
   if (!o)
     return 0;
   Lock lock;
-  if (o->toolkit >= 0)
+  if (o->toolkit >= 0 && !o->ui_thread_only)
     g_rtti.removeObject(o->map);
   // Cached decisions about its addresses die with it; its slot is reused
   // only through a new generation.

@@ -53,7 +53,8 @@ struct KindName {
   EntryKind kind;
 };
 const KindName kKinds[] = {
-    {"library", EntryKind::Library},   {"sets-ui-thread", EntryKind::SetsUiThread},
+    {"library", EntryKind::Library},   {"ui-thread-library", EntryKind::UiThreadLibrary},
+    {"sets-ui-thread", EntryKind::SetsUiThread},
     {"class", EntryKind::Class},       {"class-only", EntryKind::ClassOnly},
     {"function", EntryKind::Function}, {"prefix", EntryKind::Prefix},
     {"except", EntryKind::Except},
@@ -153,15 +154,19 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
   return true;
 }
 
-int Spec::toolkitOfLibrary(const char *path) const {
+int Spec::toolkitOfLibrary(const char *path, bool *ui_thread_only) const {
   const char *slash = std::strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
   for (int i = 0; i < entry_count; ++i) {
     const SpecEntry &e = entries[i];
-    if (e.kind != EntryKind::Library)
+    bool setters = e.kind == EntryKind::UiThreadLibrary;
+    if (e.kind != EntryKind::Library && !(setters && ui_thread_only))
       continue;
-    if (globMatches(e.text, std::strchr(e.text, '/') ? path : base))
+    if (globMatches(e.text, std::strchr(e.text, '/') ? path : base)) {
+      if (ui_thread_only)
+        *ui_thread_only = setters;
       return e.toolkit;
+    }
   }
   return -1;
 }
@@ -433,6 +438,7 @@ uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const Quali
       has_class_rules = true;
       break;
     case EntryKind::Library:
+    case EntryKind::UiThreadLibrary:
       break;
     }
   }

@@ -28,7 +28,7 @@
 
 namespace uisan {
 
-constexpr uint32_t kAuditAbiVersion = 1;
+constexpr uint32_t kAuditAbiVersion = 2;
 constexpr int kAuditMaxToolkits = 16;
 constexpr uint32_t kAuditMaxStubs = 16384;
 /// Bytes of code per stub; code is generated a page at a time and never
@@ -50,7 +50,11 @@ enum class AuditUiKind : uint8_t { Main, FirstCaller };
 /// One intercepted API.
 struct AuditStub {
   void *real;          ///< the API itself
-  uint64_t *ui_slot;   ///< &AuditShared::ui_thread[toolkit]
+  /// What the stub compares the calling thread with: the toolkit's UI
+  /// thread (&AuditShared::ui_thread[toolkit]), or for a call that sets it,
+  /// &AuditShared::never (0), so that every call of it reaches the slow path.
+  uint64_t *ui_slot;
+  uint64_t *toolkit_ui; ///< &AuditShared::ui_thread[toolkit]
   const char *api;     ///< qualified name, e.g. "QLabel::setText"
   const char *symbol;  ///< the symbol as bound (mangled for C++)
   uint16_t toolkit;
@@ -65,6 +69,16 @@ struct AuditToolkit {
   AuditUiKind kind;
   /// The first function that set the UI thread (first-caller), for logs.
   const char *set_by;
+  /// The calls that set the UI thread (first-caller), ", "-separated, for
+  /// the message about UI calls made before any of them.
+  char setters[160];
+  /// The UI thread is the main thread because UI calls came before any
+  /// setter: a setter called on another thread still takes it over.
+  uint8_t ui_fallback;
+  /// The first UI call made before the UI thread was known, if any.
+  const char *early_call;
+  /// Objects of this toolkit loaded (its libraries), for the coverage line.
+  uint32_t objects;
 };
 
 struct AuditShared {
@@ -77,6 +91,8 @@ struct AuditShared {
   /// Each toolkit's UI thread as its thread pointer (pthread_self()); 0
   /// while unknown. A thread pointer is never 0, so 0 never matches.
   uint64_t ui_thread[kAuditMaxToolkits];
+  /// Always 0: the slot the stubs of UI-thread setters compare with.
+  uint64_t never;
   AuditToolkit toolkits[kAuditMaxToolkits];
   /// Counters, for verbosity=1 and the benchmarks.
   uint32_t stub_count;       ///< APIs intercepted

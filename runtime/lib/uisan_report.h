@@ -79,6 +79,8 @@ struct Report {
   char remedy[160];        // the pack's remedy
   uint64_t ui_thread_uid;  // valid when ui_thread_known
   bool ui_thread_known;
+  char program[256];       // the executable's path
+  bool name_program;       // say it in the text too (follow_children: many programs log)
 
   void clear();
   /// The frame SUMMARY points at: the first user frame of `stack`, else its

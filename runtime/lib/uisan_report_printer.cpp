@@ -112,7 +112,10 @@ const char *leakNoun(ReportKind k) {
 
 void printReportText(const Report &r, const PrintOptions &o, Out &out) {
   out.str("==================\n");
-  out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid).str(")\n");
+  out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid);
+  if (r.name_program && r.program[0])
+    out.str(", program=").str(r.program);
+  out.str(")\n");
   switch (r.kind) {
   case ReportKind::UiCallOffThread:
     if (r.toolkit[0]) {
@@ -212,6 +215,8 @@ void stackJson(const Stack &s, const PrintOptions &o, Out &out) {
 void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
   out.str("{\"kind\":").json(reportKindName(r.kind));
   out.str(",\"pid\":").dec(r.pid);
+  if (r.program[0])
+    out.str(",\"program\":").json(r.program);
   out.str(",\"count\":").dec(r.count < 1 ? 1 : r.count);
   out.str(",\"what\":").json(r.what);
   if (r.toolkit[0]) {

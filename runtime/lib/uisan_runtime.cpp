@@ -1,9 +1,11 @@
 #include "uisan_runtime.h"
+#include "uisan_children.h"
 #include "uisan_out.h"
 #include "uisan_report.h"
 #include "uisan_report_printer.h"
 #include "uisan_suppressions.h"
 #include "uisan_symbolizer.h"
+#include "uisan_thread_owner.h"
 
 #include <atomic>
 #include <cerrno>
@@ -31,6 +33,7 @@ Flags g_flags;
 ThreadRegistry g_registry;
 ExecutorTable g_executors;
 Suppressions g_suppressions;
+ThreadSpec g_thread_spec;
 std::atomic<bool> g_ready;
 std::atomic<bool> g_init_started;
 pthread_key_t g_key;
@@ -38,7 +41,9 @@ int g_log_fd = 2;
 int g_json_fd = -1;
 std::atomic<int> g_reported;
 char g_process_name[16];
+char g_program[256];         // the executable's path, named by reports
 AuditShared *g_audit;        // the audit module's state, if uisan-run loaded it
+uint64_t g_main_thread;      // pthread_self() of the main thread, 0 if not seen
 bool g_first_ui_call;        // ui_thread=first-ui-call
 
 // Everything below is guarded by g_report_mu (taken before any other
@@ -83,6 +88,8 @@ constexpr int kMaxSnapshots = 256;
 Snapshot g_snaps[kMaxSnapshots];
 int g_snap_kind[kMaxSnapshots]; // 0 context-leak, 1 thread-leak
 bool g_snap_done[kMaxSnapshots];
+int g_snap_slot[kMaxSnapshots];    // registry slot of a snapshot (endRun)
+uint8_t g_snap_owner[kMaxSnapshots]; // its ThreadOwner + 1 (endRun)
 
 void die(const char *a, const char *b = "", const char *c = "") {
   char buf[1400];
@@ -145,6 +152,30 @@ void snapshotLocked(ThreadState &t, Snapshot &s) {
   s.name[sizeof(s.name) - 1] = '\0';
 }
 
+/// Who owns the thread of `s` (its verdict cached in the slot as
+/// `owner`, by the creation stack alone; the name is checked each time,
+/// since it may change).
+ThreadOwner ownerOf(const Snapshot &s, uint8_t cached) {
+  ThreadOwner owner = cached ? static_cast<ThreadOwner>(cached - 1)
+                             : threadOwner(s.created, s.name, g_thread_spec, processFrameOracle());
+  if (ownedByApp(owner) && g_thread_spec.matches(ThreadSpec::Kind::LibraryName, s.name))
+    return ThreadOwner::LibraryByName;
+  return owner;
+}
+
+/// Logs why a thread that looks leaked is not reported.
+void logLibraryThread(const Snapshot &s, ThreadOwner owner) {
+  if (g_flags.verbosity < 1)
+    return;
+  char buf[256];
+  Out out(buf, sizeof(buf));
+  out.str("==").dec(getpid()).str("== uisan: not a leak: thread T").udec(s.uid);
+  if (s.name[0])
+    out.str(" '").str(s.name).str("'");
+  out.str(" is ").str(threadOwnerName(owner)).str("\n");
+  out.flushTo(g_log_fd);
+}
+
 void describe(const Snapshot &s, ThreadDesc &d) {
   d.uid = s.uid;
   d.parent_uid = s.parent_uid;
@@ -191,6 +222,8 @@ bool siteAllows(uint64_t key) {
 
 /// Prints `r` unless suppressed. Report lock held.
 void emit(Report &r) {
+  std::memcpy(r.program, g_program, sizeof(r.program));
+  r.name_program = g_flags.follow_children;
   if (g_suppressions.matches(r)) {
     logLine(1, "suppressed a ", reportKindName(r.kind), " report");
     return;
@@ -347,12 +380,12 @@ const Flags &flags() { return g_flags; }
 ThreadRegistry &registry() { return g_registry; }
 ExecutorTable &executors() { return g_executors; }
 
-void logLine(int level, const char *a, const char *b, const char *c) {
+void logLine(int level, const char *a, const char *b, const char *c, const char *d) {
   if (g_flags.verbosity < level)
     return;
   char buf[1200];
   Out out(buf, sizeof(buf));
-  out.str("==").dec(getpid()).str("== uisan: ").str(a).str(b).str(c).str("\n");
+  out.str("==").dec(getpid()).str("== uisan: ").str(a).str(b).str(c).str(d).str("\n");
   out.flushTo(g_log_fd);
 }
 
@@ -386,6 +419,12 @@ void runtimeInit() {
   // the thread down (a crash at thread exit): keep to libgcc's unwinder.
   if (g_flags.use_libunwind && !dlsym(RTLD_DEFAULT, "__tsan_init"))
     initUnwinder();
+  prepareChildren(g_flags.follow_children, g_flags.log_path.value, g_flags.json_path.value,
+                  g_flags.suppressions.value, sizeof(g_flags.log_path.value));
+  {
+    ssize_t n = readlink("/proc/self/exe", g_program, sizeof(g_program) - 1);
+    g_program[n > 0 ? n : 0] = '\0';
+  }
   g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ", 2);
   if (!g_flags.json_path.empty())
     g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ", -1);
@@ -394,13 +433,21 @@ void runtimeInit() {
     if (!g_suppressions.load(g_flags.suppressions.c_str(), err, sizeof(err)))
       die(err, " (option suppressions)");
   }
+  {
+    char err[200];
+    if (!g_thread_spec.parse(getenv("UISAN_THREAD_SPEC"), err, sizeof(err)))
+      die("UISAN_THREAD_SPEC: ", err, " (set by uisan-run from the rule packs)");
+  }
   symbolizerInit(g_flags.symbolize, g_flags.external_symbolizer_path.c_str());
   std::strncpy(g_process_name, program_invocation_short_name, 15);
+  setAppModules(program_invocation_short_name, g_flags.app_modules.c_str());
   g_registry.init();
   g_runs.init();
   g_executors.init();
   pthread_key_create(&g_key, onThreadExit);
   bool is_main = getpid() == gettid();
+  if (is_main)
+    g_main_thread = reinterpret_cast<uint64_t>(pthread_self());
   ThreadState *self = g_registry.allocateRunning(pthread_self(), is_main);
   if (self) {
     t_self = self;
@@ -563,25 +610,85 @@ void toolkitsAttached(AuditShared *shared, bool on_main_thread) {
   }
 }
 
+namespace {
+
+/// A UI call of toolkit `tk` while its UI thread is unknown: none of the
+/// calls that set it has run yet (UI calls before it, or a start-up path
+/// the pack does not name). The main thread stands in until a setter runs;
+/// if none ever does, the exit says so (noteUiThreadFallbacks), and without
+/// a main thread to stand in, it is said at once.
+uint64_t uiThreadFallback(AuditToolkit &tk, uint64_t *slot, const char *api) {
+  const char *none = nullptr;
+  bool first = __atomic_compare_exchange_n(&tk.early_call, &none, api, false, __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE);
+  if (!g_main_thread) {
+    if (first) {
+      RuntimeScope scope;
+      logLine(0, tk.name, ": UI calls are not checked until its UI thread is known; first: ",
+              api);
+    }
+    return 0;
+  }
+  uint64_t expected = 0;
+  if (__atomic_compare_exchange_n(slot, &expected, g_main_thread, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE))
+    __atomic_store_n(&tk.ui_fallback, 1, __ATOMIC_RELEASE);
+  return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+/// At exit: toolkits whose UI thread no setter ever confirmed.
+void noteUiThreadFallbacks() {
+  if (!g_audit)
+    return;
+  for (uint32_t k = 0; k < g_audit->toolkit_count; ++k) {
+    AuditToolkit &tk = g_audit->toolkits[k];
+    if (!__atomic_load_n(&tk.ui_fallback, __ATOMIC_ACQUIRE))
+      continue;
+    char buf[700];
+    Out out(buf, sizeof(buf));
+    out.str(tk.name).str(": its ").str(tk.ui_thread_name).str(" was never determined");
+    if (tk.setters[0])
+      out.str(" (none of ").str(tk.setters).str(" ran)");
+    out.str("; its UI calls (the first: '").str(tk.early_call ? tk.early_call : "?");
+    out.str("') were checked against the main thread");
+    logLine(0, buf);
+  }
+}
+
+} // namespace
+
 void toolkitCall(const AuditStub *stub, uintptr_t call_site) {
   AuditShared *shared = g_audit;
   if (!shared || t_in_runtime)
     return;
+  AuditToolkit &tk = shared->toolkits[stub->toolkit];
   uint64_t self = reinterpret_cast<uint64_t>(pthread_self());
-  uint64_t ui = __atomic_load_n(stub->ui_slot, __ATOMIC_ACQUIRE);
-  if (!ui) {
-    bool sets = (stub->flags & kStubSetsUiThread) ||
-                (g_first_ui_call && (stub->flags & kStubIsUi));
-    uint64_t expected = 0;
-    if (sets && __atomic_compare_exchange_n(stub->ui_slot, &expected, self, false,
-                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-      shared->toolkits[stub->toolkit].set_by = stub->api;
+  uint64_t ui = __atomic_load_n(stub->toolkit_ui, __ATOMIC_ACQUIRE);
+  bool sets = (stub->flags & kStubSetsUiThread) ||
+              (g_first_ui_call && !ui && (stub->flags & kStubIsUi));
+  if (sets && (!ui || __atomic_load_n(&tk.ui_fallback, __ATOMIC_ACQUIRE))) {
+    // The first setter decides, and confirms or replaces the stand-in main
+    // thread of UI calls made before it.
+    uint64_t before = ui;
+    if (__atomic_compare_exchange_n(stub->toolkit_ui, &ui, self, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+      __atomic_store_n(&tk.ui_fallback, 0, __ATOMIC_RELEASE);
+      tk.set_by = stub->api;
       RuntimeScope scope;
-      logLine(1, shared->toolkits[stub->toolkit].name, " UI thread set by ", stub->api);
+      if (before && before != self)
+        logLine(0, tk.name, ": UI thread set by ", stub->api,
+                " on another thread than the main thread, which UI calls before it were "
+                "checked against");
+      else
+        logLine(1, tk.name, " UI thread set by ", stub->api);
     }
     return;
   }
-  if (ui == self || !(stub->flags & kStubIsUi) || !runtimeReady())
+  if (!(stub->flags & kStubIsUi) || !runtimeReady())
+    return;
+  if (!ui)
+    ui = uiThreadFallback(tk, stub->toolkit_ui, stub->api);
+  if (!ui || ui == self)
     return;
   // A virtual call from inside the toolkit (through a patched vtable).
   uint32_t ranges = __atomic_load_n(&shared->range_count, __ATOMIC_ACQUIRE);
@@ -614,6 +721,40 @@ void endRun(uint64_t ctx) {
     self->ctx.store(0, std::memory_order_relaxed);
   logThread(1, "run ended on ", self ? self->uid : 0, "; waiting for its threads");
 
+  auto leakCandidate = [&](ThreadState &t) {
+    return &t != self && !t.leak_reported &&
+           (t.status == ThreadStatus::Running || t.status == ThreadStatus::Starting) &&
+           t.ctx.load(std::memory_order_relaxed) != ctx && t.origin_run == ctx &&
+           !t.daemon.load(std::memory_order_relaxed) && g_flags.report_thread_leaks;
+  };
+  // Who started the run's threads, decided outside the registry lock
+  // (dladdr takes the loader's lock, which a thread creating a thread from
+  // a library constructor holds while it waits for ours).
+  pthread_mutex_lock(&g_report_mu);
+  int candidates = 0;
+  g_registry.lock();
+  for (int i = 0; i < g_registry.highWater() && candidates < kMaxSnapshots; ++i) {
+    ThreadState &t = g_registry.slot(i);
+    if (leakCandidate(t) && !t.owner) {
+      snapshotLocked(t, g_snaps[candidates]);
+      g_snap_slot[candidates] = i;
+      ++candidates;
+    }
+  }
+  g_registry.unlock();
+  for (int i = 0; i < candidates; ++i)
+    g_snap_owner[i] = static_cast<uint8_t>(
+        static_cast<int>(threadOwner(g_snaps[i].created, "", g_thread_spec, processFrameOracle())) +
+        1);
+  g_registry.lock();
+  for (int i = 0; i < candidates; ++i) {
+    ThreadState &t = g_registry.slot(g_snap_slot[i]);
+    if (t.uid == g_snaps[i].uid && t.status != ThreadStatus::Free)
+      t.owner = g_snap_owner[i];
+  }
+  g_registry.unlock();
+  pthread_mutex_unlock(&g_report_mu);
+
   auto pending = [&](ThreadState &t) {
     if (&t == self || t.leak_reported)
       return 0;
@@ -621,8 +762,8 @@ void endRun(uint64_t ctx) {
       return 0;
     if (t.ctx.load(std::memory_order_relaxed) == ctx)
       return 1; // context-leak
-    if (t.origin_run == ctx && !t.daemon.load(std::memory_order_relaxed) &&
-        g_flags.report_thread_leaks)
+    if (leakCandidate(t) && ownedByApp(static_cast<ThreadOwner>(t.owner - 1)) &&
+        !g_thread_spec.matches(ThreadSpec::Kind::LibraryName, t.name))
       return 2; // thread-leak
     return 0;
   };
@@ -650,6 +791,7 @@ void endRun(uint64_t ctx) {
     snapshotLocked(t, g_snaps[count]);
     g_snap_kind[count] = p;
     g_snap_done[count] = false;
+    g_snap_owner[count] = t.owner;
     t.leak_reported = true;
     ++count;
   }
@@ -657,6 +799,13 @@ void endRun(uint64_t ctx) {
 
   for (int i = 0; i < count; ++i) {
     if (g_snap_kind[i] == 2) {
+      // Again with the name the kernel has (a thread named without
+      // pthread_setname_np).
+      ThreadOwner owner = ownerOf(g_snaps[i], g_snap_owner[i]);
+      if (!ownedByApp(owner)) {
+        logLibraryThread(g_snaps[i], owner);
+        continue;
+      }
       addLeak(ReportKind::ThreadLeak, LeakWhen::RunEnd, g_snaps[i],
               g_snaps[i].created.hash(), ctx, g_flags.linger_ms, 0, nullptr);
       continue;
@@ -695,20 +844,36 @@ int finalCheck() {
   ThreadState *self = t_self;
   pthread_mutex_lock(&g_report_mu);
   if (g_flags.report_thread_leaks) {
-    g_registry.lock();
-    for (int i = 0; i < g_registry.highWater(); ++i) {
-      ThreadState &t = g_registry.slot(i);
-      if (t.status == ThreadStatus::Free || &t == self || t.is_main ||
-          t.external || t.detached || t.joining || t.leak_reported)
-        continue;
-      Snapshot s;
-      snapshotLocked(t, s);
-      t.leak_reported = true;
-      addLeak(ReportKind::ThreadLeak, LeakWhen::Exit, s,
-              s.created.hash() ^ (s.running ? 0 : 0x9e3779b97f4a7c15ull), 0, 0, 0,
-              nullptr);
+    // In batches of snapshots, each classified outside the registry lock
+    // (see endRun); a slot taken once is marked and not taken again.
+    for (int next = 0;;) {
+      int count = 0;
+      uint8_t cached[kMaxSnapshots];
+      g_registry.lock();
+      for (; next < g_registry.highWater() && count < kMaxSnapshots; ++next) {
+        ThreadState &t = g_registry.slot(next);
+        if (t.status == ThreadStatus::Free || &t == self || t.is_main || t.external ||
+            t.detached || t.joining || t.leak_reported)
+          continue;
+        snapshotLocked(t, g_snaps[count]);
+        cached[count] = t.owner;
+        t.leak_reported = true;
+        ++count;
+      }
+      g_registry.unlock();
+      for (int i = 0; i < count; ++i) {
+        const Snapshot &s = g_snaps[i];
+        ThreadOwner owner = ownerOf(s, cached[i]);
+        if (!ownedByApp(owner)) {
+          logLibraryThread(s, owner);
+          continue;
+        }
+        addLeak(ReportKind::ThreadLeak, LeakWhen::Exit, s,
+                s.created.hash() ^ (s.running ? 0 : 0x9e3779b97f4a7c15ull), 0, 0, 0, nullptr);
+      }
+      if (count < kMaxSnapshots)
+        break;
     }
-    g_registry.unlock();
   }
   if (g_flags.report_executor_leaks) {
     g_executors.lock();
@@ -727,6 +892,7 @@ int finalCheck() {
     g_executors.unlock();
   }
   flushLeakGroups();
+  noteUiThreadFallbacks();
   int n = g_reported.load();
   if (n > 0) {
     char buf[128];

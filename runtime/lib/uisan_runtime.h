@@ -68,7 +68,8 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site);
 int finalCheck();
 
 /// verbosity-gated diagnostics to the log.
-void logLine(int level, const char *a, const char *b = "", const char *c = "");
+void logLine(int level, const char *a, const char *b = "", const char *c = "",
+             const char *d = "");
 /// The same with a thread or run number: "<a>T<n><b>".
 void logThread(int level, const char *a, uint64_t n, const char *b = "");
 

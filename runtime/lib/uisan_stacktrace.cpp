@@ -1,4 +1,5 @@
 #include "uisan_stacktrace.h"
+#include "uisan_audit_names.h"
 
 #include <atomic>
 #include <cstring>
@@ -81,6 +82,52 @@ bool isSystemPath(const char *path) {
          !std::strncmp(path, "/usr/lib64/", 11);
 }
 
+const char *g_program = "";
+const char *g_app_modules = "";
+
+const char *baseName(const char *path) {
+  const char *slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/// `lib<program>` followed by the end, '.', '-' or '_' ("libgnote-43.so").
+bool namedAfterProgram(const char *base) {
+  size_t n = std::strlen(g_program);
+  if (!n || std::strncmp(base, "lib", 3) || std::strncmp(base + 3, g_program, n))
+    return false;
+  char next = base[3 + n];
+  return next == '\0' || next == '.' || next == '-' || next == '_';
+}
+
+/// A directory of the path is named after the program (".../filezilla/...").
+bool inProgramDirectory(const char *path) {
+  size_t n = std::strlen(g_program);
+  if (!n)
+    return false;
+  for (const char *p = std::strchr(path, '/'); p; p = std::strchr(p + 1, '/'))
+    if (!std::strncmp(p + 1, g_program, n) && p[1 + n] == '/')
+      return true;
+  return false;
+}
+
+/// One of the ','-separated globs of app_modules matches.
+bool listedAppModule(const char *path) {
+  char pattern[256];
+  for (const char *p = g_app_modules; *p;) {
+    const char *end = std::strchr(p, ',');
+    size_t n = end ? static_cast<size_t>(end - p) : std::strlen(p);
+    if (n && n < sizeof(pattern)) {
+      std::memcpy(pattern, p, n);
+      pattern[n] = '\0';
+      bool whole = std::memchr(pattern, '/', n) != nullptr;
+      if (audit::globMatches(pattern, whole ? path : baseName(path)))
+        return true;
+    }
+    p += n + (end ? 1 : 0);
+  }
+  return false;
+}
+
 } // namespace
 
 void initUnwinder() {
@@ -107,6 +154,23 @@ void initCodeOrigins() {
   g_runtime_end = q.end;
 }
 
+void setAppModules(const char *program, const char *extra) {
+  g_program = program ? program : "";
+  g_app_modules = extra ? extra : "";
+}
+
+bool isAppModulePath(const char *path) {
+  if (!path || !path[0] || !isSystemPath(path))
+    return true;
+  return namedAfterProgram(baseName(path)) || inProgramDirectory(path) ||
+         listedAppModule(path);
+}
+
+bool isSystemSourceFile(const char *file) {
+  return !std::strncmp(file, "/usr/include/", 13) || !std::strncmp(file, "/usr/lib/", 9) ||
+         !std::strncmp(file, "/usr/local/include/", 19);
+}
+
 bool isRuntimeAddress(uintptr_t pc) {
   return pc >= g_runtime_begin && pc < g_runtime_end;
 }
@@ -129,7 +193,9 @@ CodeOrigin classifyAddress(uintptr_t pc) {
   if (isRuntimeAddress(pc))
     return CodeOrigin::Runtime;
   Dl_info info;
-  if (!dladdr(reinterpret_cast<void *>(pc), &info))
+  struct link_map *lm = nullptr;
+  if (!dladdr1(reinterpret_cast<void *>(pc), &info, reinterpret_cast<void **>(&lm),
+               RTLD_DL_LINKMAP))
     return CodeOrigin::User;
   uintptr_t base = reinterpret_cast<uintptr_t>(info.dli_fbase);
   int n = g_framework_count.load();
@@ -138,7 +204,11 @@ CodeOrigin classifyAddress(uintptr_t pc) {
   for (int i = 0; i < n; ++i)
     if (g_framework_base[i].load() == base)
       return CodeOrigin::Framework;
-  if (info.dli_fname && isSystemPath(info.dli_fname))
+  // The executable (an empty name in its link map) is the app's wherever it
+  // is installed.
+  if (lm && lm->l_name && !lm->l_name[0])
+    return CodeOrigin::User;
+  if (info.dli_fname && !isAppModulePath(info.dli_fname))
     return CodeOrigin::System;
   return CodeOrigin::User;
 }

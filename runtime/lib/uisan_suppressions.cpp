@@ -164,6 +164,7 @@ bool Suppressions::matches(const Report &r) const {
     if (e.kind != r.kind)
       continue;
     if (suppressionPatternMatches(e.pattern, r.what) ||
+        suppressionPatternMatches(e.pattern, r.thread.name) ||
         stackMatches(e.pattern, r.stack) ||
         stackMatches(e.pattern, r.thread.created)) {
       ++hits_[i];

@@ -1,6 +1,6 @@
 // uisan_suppressions.h - the suppressions file: `kind:pattern` lines; a
 // report is dropped when the pattern matches the function, file or module
-// of a frame of its stacks (or the UI call's name). `*` is a wildcard and
+// of a frame of its stacks, the UI call's name or the thread's name. `*` is a wildcard and
 // a pattern matches anywhere in the name unless anchored with ^ or $.
 #ifndef UISAN_SUPPRESSIONS_H
 #define UISAN_SUPPRESSIONS_H

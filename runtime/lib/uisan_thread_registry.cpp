@@ -50,6 +50,7 @@ ThreadState *ThreadRegistry::allocateLocked() {
   t->status = ThreadStatus::Starting;
   t->detached = t->joining = t->creator_done = t->leak_reported = false;
   t->is_main = t->external = t->has_parent = false;
+  t->owner = 0;
   t->pthread = pthread_t();
   t->uid = next_uid_++;
   t->parent_uid = 0;

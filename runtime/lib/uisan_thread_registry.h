@@ -27,6 +27,9 @@ struct ThreadState {
   bool is_main;
   bool external;       // not started through pthread_create under uisan
   bool has_parent;
+  /// Who started it (ThreadOwner + 1), decided by its creation stack when
+  /// first needed; 0 until then.
+  uint8_t owner;
   pthread_t pthread;
   uint64_t uid;        // T<uid>, never reused
   uint64_t parent_uid;

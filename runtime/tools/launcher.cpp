@@ -218,6 +218,8 @@ std::string packSpec(const rules::Pack &p) {
   };
   for (const std::string &lib : p.UiLibraries)
     item("library", lib);
+  for (const std::string &lib : p.UiThread->Libraries)
+    item("ui-thread-library", lib);
   if (first)
     for (const rules::Glob &g : p.UiThread->Functions.Items)
       item("sets-ui-thread", g.text());
@@ -237,22 +239,48 @@ std::string packSpec(const rules::Pack &p) {
     item("except", g.text());
   return out;
 }
+
+/// What libuisan needs of a pack to tell the app's threads from a
+/// library's (see uisan_thread_owner.h): the calls that start threads for
+/// their caller, and the threads the pack says a library owns.
+std::string packThreadSpec(const rules::Pack &p) {
+  std::string out;
+  auto item = [&](const char *kind, const std::string &text) {
+    out += std::string(kind) + " " + text + "\n";
+  };
+  for (const rules::SpawnerRule &s : p.Spawners)
+    item("spawner", s.Function.text());
+  for (const rules::ExecutorRule &e : p.Executors) {
+    for (const rules::Glob &g : e.Create.Items)
+      item("spawner", g.text());
+    for (const std::string &start : e.Start)
+      item("spawner", e.Type.text() + "::" + start);
+  }
+  for (const std::string &name : p.LibraryThreads.Names)
+    item("library-thread-name", name);
+  for (const rules::Glob &g : p.LibraryThreads.Creators.Items)
+    item("library-thread-creator", g.text());
+  return out;
+}
 #endif
 
 /// Loads every pack together (as the checker does): each must parse, and
 /// no two may share a name, shipped packs included. `spec` receives the
-/// toolkit spec of the audit module.
+/// toolkit spec of the audit module, `thread_spec` libuisan's.
 bool loadPacks(const std::vector<std::string> &paths, std::string &message,
-               std::string &spec) {
+               std::string &spec, std::string &thread_spec) {
 #ifdef UISAN_HAVE_RULES
   std::vector<rules::Problem> problems;
   auto packs = rules::loadAllPacks(paths, problems);
   for (const rules::Problem &p : problems)
     message += rules::formatProblem(p) + "\n";
-  for (const auto &p : packs)
+  for (const auto &p : packs) {
     spec += packSpec(*p);
+    thread_spec += packThreadSpec(*p);
+  }
   return problems.empty();
 #else
+  (void)thread_spec;
   for (const std::string &path : paths)
     if (access(path.c_str(), R_OK) != 0)
       message += path + ": cannot read rule pack: " + std::strerror(errno) + "\n";
@@ -365,8 +393,8 @@ int launcherMain(int argc, char **argv) {
                          "first-ui-call\n", flags.ui_thread.c_str());
     return kLauncherUsageError;
   }
-  std::string pack_list, spec, message;
-  if (!loadPacks(packs, message, spec)) {
+  std::string pack_list, spec, thread_spec, message;
+  if (!loadPacks(packs, message, spec, thread_spec)) {
     std::fputs(message.c_str(), stderr);
     return kLauncherUsageError;
   }
@@ -428,6 +456,7 @@ int launcherMain(int argc, char **argv) {
                          "(set UISAN_AUDIT_LIBRARY); calls into toolkits are not checked\n");
   }
   setenv("UISAN_OPTIONS", options.c_str(), 1);
+  setenv("UISAN_THREAD_SPEC", thread_spec.c_str(), 1);
   if (!pack_list.empty())
     setenv("UISAN_RULE_PACKS", pack_list.c_str(), 1);
   else

@@ -145,11 +145,17 @@ def main():
         ldd = subprocess.run(["ldd", ur], stdout=subprocess.PIPE, text=True).stdout
         asan = [l.split()[0] for l in ldd.splitlines() if "libasan" in l]
         existing = ":".join(asan + ["libm.so.6"])
-        p = run([ur, "--", "sh", "-c", "echo $LD_PRELOAD"], env_extra={"LD_PRELOAD": existing},
-                drop=("UISAN_OPTIONS",))
+        # (follow_children=1: the app's environment as uisan-run made it; by
+        # default libuisan takes itself out of it for the app's children.)
+        p = run([ur, "--options", "follow_children=1", "--", "sh", "-c", "echo $LD_PRELOAD"],
+                env_extra={"LD_PRELOAD": existing}, drop=("UISAN_OPTIONS",))
         check(p.stdout.strip() == existing + ":" + os.path.realpath(a.lib) or
               p.stdout.strip() == existing + ":" + a.lib,
               "an existing LD_PRELOAD is kept, libuisan appended", p)
+        p = run([ur, "--", "sh", "-c", 'echo "preload=$LD_PRELOAD audit=$LD_AUDIT"'],
+                env_extra={"LD_PRELOAD": existing, "LD_AUDIT": "libmine.so"}, drop=("UISAN_OPTIONS",))
+        check(p.returncode == 0 and p.stdout.strip() == "preload=%s audit=libmine.so" % existing,
+              "children inherit the app's LD_PRELOAD and LD_AUDIT without uisan's libraries", p)
 
         bad = os.path.join(tmp, "bad.json")
         with open(bad, "w") as f:
@@ -187,7 +193,8 @@ def main():
               "library libacme.so*\n" in p.stdout and "function acme::*\n" in p.stdout and
               "toolkit qt first-caller GUI thread\n" in p.stdout,
               "--print-toolkit-spec shows the shipped and the given packs", p)
-        p = run([ur, "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'], env_extra={"LD_AUDIT": "libmine.so"})
+        p = run([ur, "--options", "follow_children=1", "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'],
+                env_extra={"LD_AUDIT": "libmine.so"})
         check(p.returncode == 0 and p.stdout.startswith("audit=libmine.so:") and
               p.stdout.strip().endswith("libuisan_audit.so"),
               "an app's own LD_AUDIT is kept, the audit module goes after it", p)

@@ -32,7 +32,7 @@ def parse_source(path):
     expectations, options, stdout_wants, stderr_wants = [], [], [], []
     exit_code = None
     unsupported = []
-    env, run_with = {}, []
+    env, run_with, rules = {}, [], []
     with open(path) as f:
         for number, line in enumerate(f, start=1):
             m = EXPECT.search(line)
@@ -51,6 +51,9 @@ def parse_source(path):
             m = re.search(r"//\s*ENV:\s*([A-Za-z_][A-Za-z0-9_]*)=(\S*)", line)
             if m:
                 env[m.group(1)] = m.group(2)
+            m = re.search(r"//\s*RULES:\s*(\S+)", line)
+            if m:
+                rules.append(m.group(1).replace("%S", os.path.dirname(os.path.abspath(path))))
             m = re.search(r"//\s*RUN-WITH:\s*(\S+)", line)
             if m:
                 run_with.append(m.group(1))
@@ -72,7 +75,7 @@ def parse_source(path):
     if exit_code is None:
         exit_code = 66 if expectations else 0
     return (expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported,
-            env, run_with)
+            env, run_with, rules)
 
 
 def main():
@@ -85,7 +88,7 @@ def main():
     args = ap.parse_args()
 
     (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
-     run_with) = parse_source(args.source)
+     run_with, rules) = parse_source(args.source)
     if "sanitizer" in unsupported and links_sanitizer(args.binary):
         print("SKIP: %s is unsupported in sanitizer builds" % os.path.basename(args.source))
         return SKIP
@@ -95,6 +98,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         json_path = os.path.join(tmp, "reports.jsonl")
         cmd = [args.uisan_run, "--json", json_path]
+        for pack in rules:
+            cmd += ["--rules", pack]
         if options:
             cmd += ["--options", options]
         cmd += ["--", args.binary]
@@ -146,7 +151,8 @@ def main():
                        e["written_at"]))
 
     # The text reports must say the same as the JSON ones.
-    warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+\)$", proc.stderr, re.M)
+    warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+(?:, program=\S+)?\)$",
+                          proc.stderr, re.M)
     summaries = re.findall(r"^SUMMARY: uisan: ([a-z-]+) (\S+):(\d+) in ", proc.stderr, re.M)
     if sorted(warnings) != sorted(r["kind"] for r in reports):
         errors.append("text WARNING lines %s do not match JSON reports %s" %
