@@ -1,4 +1,5 @@
 #include "uisan_report_printer.h"
+#include "uisan_stacktrace.h"
 
 #include <cstring>
 
@@ -42,12 +43,42 @@ void frameText(const Frame &f, int index, const PrintOptions &o, Out &out) {
   out.str("\n");
 }
 
+/// Where an omitted frame is: the system header it was inlined from
+/// (std_thread.h), else its module (libstdc++.so.6).
+const char *frameWhere(const Frame &f) {
+  return baseName(f.file[0] && isSystemSourceFile(f.file) ? f.file : f.module);
+}
+
+/// A stack starts at its first frame in the app's own code: the frames
+/// before it (inside the toolkit, the standard library, a framework, or
+/// code inlined from their headers) are named on one line, and the JSON
+/// log keeps them all.
 void stackText(const Stack &s, const PrintOptions &o, Out &out) {
   if (!s.size) {
     out.str("    <empty stack>\n");
     return;
   }
-  for (int i = 0; i < s.size; ++i)
+  int first = 0;
+  while (first < s.size && !s.frames[first].origin_user)
+    ++first;
+  if (first == s.size)
+    first = 0;
+  if (first > 0) {
+    out.str("    (#0");
+    if (first > 1)
+      out.str("-#").dec(first - 1);
+    out.str(" not shown: ");
+    for (int i = 0; i < first; ++i) {
+      const char *where = frameWhere(s.frames[i]);
+      bool seen = false;
+      for (int j = 0; j < i && !seen; ++j)
+        seen = !std::strcmp(frameWhere(s.frames[j]), where);
+      if (!seen)
+        out.str(i ? ", " : "").str(where);
+    }
+    out.str(")\n");
+  }
+  for (int i = first; i < s.size; ++i)
     frameText(s.frames[i], i, o, out);
 }
 
