@@ -133,6 +133,30 @@ void summaryText(const Report &r, const PrintOptions &o, Out &out) {
   out.str("\n");
 }
 
+/// The further UI calls grouped into a report.
+void moreCallsText(const Report &r, const PrintOptions &o, Out &out) {
+  if (!r.more_calls)
+    return;
+  const Frame *f = r.summaryFrame();
+  out.str("  And ").dec(r.more_calls).str(r.more_calls == 1 ? " more UI call" : " more UI calls");
+  if (f && f->function[0])
+    out.str(" in '").str(f->function).str("'");
+  out.str(" on this stack:\n");
+  for (int i = 0; i < r.more_listed; ++i) {
+    const MoreCall &m = r.more[i];
+    out.str("    '").str(m.what).str("'");
+    if (m.file[0])
+      out.str(" at ").str(stripPrefix(m.file, o.strip_path_prefix)).str(":").dec(m.line);
+    if (m.function[0] && (!f || std::strcmp(m.function, f->function)))
+      out.str(" in '").str(m.function).str("'");
+    if (m.destructor_of_reported)
+      out.str(" (destroying the object constructed above)");
+    out.str("\n");
+  }
+  if (r.more_calls > r.more_listed)
+    out.str("    ... and ").dec(r.more_calls - r.more_listed).str(" more\n");
+}
+
 const char *leakNoun(ReportKind k) {
   if (k == ReportKind::ExecutorLeak)
     return "executor leaks";
@@ -162,6 +186,7 @@ void printReportText(const Report &r, const PrintOptions &o, Out &out) {
       out.str(", which holds no script-run context:\n");
     }
     stackText(r.stack, o, out);
+    moreCallsText(r, o, out);
     if (r.remedy[0])
       out.str("  Remedy: ").str(r.remedy).str(".\n");
     threadSection(r.thread, o, out);
@@ -173,6 +198,7 @@ void printReportText(const Report &r, const PrintOptions &o, Out &out) {
     runText(r, out);
     out.str(", which has ended:\n");
     stackText(r.stack, o, out);
+    moreCallsText(r, o, out);
     if (r.run_known && r.run_end.size) {
       out.str("\n  ");
       runText(r, out);
@@ -280,6 +306,17 @@ void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
       out.str(",\"session\":").udec(r.session_id).str(",\"run_ended_at\":");
       stackJson(r.run_end, o, out);
     }
+  }
+  if (r.more_calls) {
+    out.str(",\"more_count\":").dec(r.more_calls).str(",\"more_calls\":[");
+    for (int i = 0; i < r.more_listed; ++i) {
+      const MoreCall &m = r.more[i];
+      out.str(i ? ",{" : "{").str("\"what\":").json(m.what).str(",\"function\":").json(m.function);
+      out.str(",\"file\":").json(stripPrefix(m.file, o.strip_path_prefix));
+      out.str(",\"line\":").dec(m.line).str(",\"destructor\":");
+      out.str(m.destructor_of_reported ? "true}" : "false}");
+    }
+    out.str("]");
   }
   if (r.kind == ReportKind::ThreadLeak)
     out.str(",\"when\":").json(r.leak_when == LeakWhen::RunEnd ? "run-end" : "exit");

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@ std::atomic<bool> g_ready;
 std::atomic<bool> g_init_started;
 pthread_key_t g_key;
 int g_log_fd = 2;
+int g_err_fd = 2; // the runtime's own stderr, for the line at exit
 int g_json_fd = -1;
 std::atomic<int> g_reported;
 char g_process_name[16];
@@ -302,8 +304,18 @@ void flushLeakGroups() {
   }
 }
 
+void flushUiGroupsOf(uint64_t uid, bool all);
+std::atomic<int> g_open_ui_groups; // UiGroups in use, read without the lock
+
 void onThreadExit(void *p) {
   auto *t = static_cast<ThreadState *>(p);
+  if (g_open_ui_groups.load(std::memory_order_relaxed)) {
+    // Its UI calls' report is complete.
+    RuntimeScope scope;
+    pthread_mutex_lock(&g_report_mu);
+    flushUiGroupsOf(t->uid, false);
+    pthread_mutex_unlock(&g_report_mu);
+  }
   t_self = nullptr;
   logThread(2, "thread ", t->uid, " exits");
   g_registry.finished(t); // t may be reused from here on
@@ -426,6 +438,7 @@ void runtimeInit() {
     g_program[n > 0 ? n : 0] = '\0';
   }
   g_log_fd = openOutput(g_flags.log_path.c_str(), "log_path ", 2);
+  g_err_fd = privateCopy(2);
   if (!g_flags.json_path.empty())
     g_json_fd = openOutput(g_flags.json_path.c_str(), "json_path ", -1);
   if (!g_flags.suppressions.empty()) {
@@ -517,51 +530,364 @@ void threadStarted(ThreadState *t) {
 
 namespace {
 
-/// Reports a UI call made at `st` by thread `t`: a seed-model call (no
-/// toolkit) or a call into a toolkit off its UI thread.
-void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ctx,
-                  const StackTrace &st, const AuditStub *stub, uint64_t ui_thread) {
-  uint64_t key = siteKey(kind, st);
-  pthread_mutex_lock(&g_report_mu);
-  if (siteAllows(key)) {
-    Report &r = g_report;
-    r.clear();
-    r.kind = kind;
-    r.pid = getpid();
-    r.count = 1;
-    std::strncpy(r.what, what ? what : "?", sizeof(r.what) - 1);
-    Snapshot s;
+/// The demangled signature of a toolkit API, from the symbolizer (no
+/// demangling in the app's heap), into `out`; its qualified name if the
+/// symbolizer cannot say. Report lock held.
+void apiSignature(const AuditStub *stub, char *out, size_t cap) {
+  static Stack api;
+  StackTrace entry;
+  entry.pc[0] = reinterpret_cast<uintptr_t>(stub->real) + 1; // looked up at pc - 1
+  entry.size = 1;
+  symbolizeStack(entry, api);
+  Out o(out, cap);
+  o.str(api.size && api.frames[0].function[0] ? api.frames[0].function : stub->api);
+}
+
+/// The index of the first frame of `st` in the app's own modules, or 0.
+int firstUserIndex(const StackTrace &st) {
+  for (int i = 0; i < st.size; ++i)
+    if (classifyAddress(st.pc[i]) == CodeOrigin::User)
+      return i;
+  return 0;
+}
+
+uint64_t hashText(uint64_t h, const char *s) {
+  for (; *s; ++s) {
+    h ^= static_cast<unsigned char>(*s);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+/// The function the call at `st.pc[from]` is in, and the frames after it:
+/// the stack it was called on. The function is the symbolizer's (a lambda
+/// has no dynamic symbol), so that two functions a library calls from one
+/// place (a pool thread running one task, then another) are two groups.
+/// Report lock held. (With symbolize=0 the function is unknown: the stack
+/// alone decides.)
+uint64_t groupKey(const StackTrace &st, int from) {
+  static Stack site;
+  StackTrace one;
+  one.pc[0] = st.size ? st.pc[from] : 0;
+  one.size = st.size ? 1 : 0;
+  symbolizeStack(one, site);
+  // The app's innermost function there, and those it is inlined into (a
+  // lambda inlined into std::function's invoker is named 'operator()'; the
+  // invoker's name says which lambda).
+  uint64_t h = 1469598103934665603ull;
+  int k = 0;
+  while (k + 1 < site.size && !site.frames[k].origin_user)
+    ++k;
+  for (; k < site.size; ++k)
+    h = hashText(h, site.frames[k].function);
+  for (int i = from + 1; i < st.size; ++i) {
+    h ^= st.pc[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+/// UI calls one function makes on one stack of one thread are one bug and
+/// one report: the first call's, listing the others. A group is printed
+/// when the thread reports elsewhere, when it exits, at run end, at exit,
+/// and on a fatal signal (so a crash right after still shows it).
+struct UiGroup {
+  struct Call {
+    uintptr_t pc; // the call site in the app's code
+    const char *what;
+    const AuditStub *stub;
+    bool destructor_of_reported; // folded: the object's construction is the report
+  };
+  static constexpr int kMaxCalls = 8;
+  bool used;
+  ReportKind kind;
+  uint64_t outer;
+  uint64_t serial;
+  Snapshot thread;
+  StackTrace stack;
+  int user_index;
+  const char *what;
+  const AuditStub *stub;
+  uint64_t ui_thread;
+  uint64_t ctx;
+  int more; // further calls, listed or not
+  Call calls[kMaxCalls];
+};
+constexpr int kMaxUiGroups = 64;
+UiGroup g_ui_groups[kMaxUiGroups];
+uint64_t g_ui_group_serial;
+
+/// Objects whose construction on a wrong thread was reported (their `this`
+/// and the report's group, or -1 once printed): their destructor is not a
+/// bug of its own.
+struct Reported {
+  uintptr_t object;
+  int group;
+  uint64_t serial;
+};
+constexpr int kMaxReportedObjects = 256;
+Reported g_reported_objects[kMaxReportedObjects];
+int g_reported_next;
+
+/// "Class::Class" / "Class::~Class" of a qualified API name.
+bool isConstructor(const char *api) {
+  const char *sep = std::strrchr(api, ':');
+  if (!sep || sep - api < 2 || sep[-1] != ':')
+    return false;
+  const char *name = sep + 1;
+  const char *owner_end = sep - 1;
+  const char *owner = owner_end;
+  while (owner > api && !(owner[-1] == ':' && owner - 1 > api && owner[-2] == ':'))
+    --owner;
+  size_t n = static_cast<size_t>(owner_end - owner);
+  return std::strlen(name) == n && !std::strncmp(name, owner, n);
+}
+bool isDestructor(const char *api) {
+  const char *sep = std::strrchr(api, ':');
+  return sep && sep[1] == '~';
+}
+
+void rememberReportedObject(uintptr_t object, int group) {
+  if (!object)
+    return;
+  Reported &r = g_reported_objects[g_reported_next];
+  g_reported_next = (g_reported_next + 1) % kMaxReportedObjects;
+  r.object = object;
+  r.group = group;
+  r.serial = group >= 0 ? g_ui_groups[group].serial : 0;
+}
+
+/// The entry of a reported construction of `object`, or nullptr.
+Reported *reportedObject(uintptr_t object) {
+  if (!object)
+    return nullptr;
+  for (Reported &r : g_reported_objects)
+    if (r.object == object)
+      return &r;
+  return nullptr;
+}
+
+void fillToolkit(Report &r, const AuditStub *stub) {
+  const AuditToolkit &tk = g_audit->toolkits[stub->toolkit];
+  std::strncpy(r.toolkit, tk.name, sizeof(r.toolkit) - 1);
+  std::strncpy(r.ui_thread_name, tk.ui_thread_name, sizeof(r.ui_thread_name) - 1);
+  std::strncpy(r.remedy, tk.remedy, sizeof(r.remedy) - 1);
+}
+
+/// Prints group `g` and frees it. Report lock held.
+void flushUiGroup(UiGroup &g) {
+  if (!g.used)
+    return;
+  g.used = false;
+  g_open_ui_groups.fetch_sub(1, std::memory_order_relaxed);
+  for (Reported &o : g_reported_objects)
+    if (o.group == &g - g_ui_groups && o.serial == g.serial)
+      o.group = -1;
+  Report &r = g_report;
+  r.clear();
+  r.kind = g.kind;
+  r.pid = getpid();
+  r.count = 1;
+  std::strncpy(r.what, g.what ? g.what : "?", sizeof(r.what) - 1);
+  if (g.stub) {
     g_registry.lock();
-    snapshotLocked(*t, s);
-    if (stub) {
-      if (ThreadState *ui = g_registry.findRunningLocked(reinterpret_cast<pthread_t>(ui_thread))) {
-        r.ui_thread_known = true;
-        r.ui_thread_uid = ui->uid;
-      }
+    if (ThreadState *ui = g_registry.findRunningLocked(reinterpret_cast<pthread_t>(g.ui_thread))) {
+      r.ui_thread_known = true;
+      r.ui_thread_uid = ui->uid;
     }
     g_registry.unlock();
-    if (stub) {
-      // The API's demangled signature, from the symbolizer (no demangling
-      // in the app's heap); the qualified name if it cannot say.
-      static Stack api;
-      StackTrace entry;
-      entry.pc[0] = reinterpret_cast<uintptr_t>(stub->real) + 1; // looked up at pc - 1
-      entry.size = 1;
-      symbolizeStack(entry, api);
-      if (api.size && api.frames[0].function[0])
-        std::snprintf(r.what, sizeof(r.what), "%s", api.frames[0].function);
-      const AuditToolkit &tk = g_audit->toolkits[stub->toolkit];
-      std::strncpy(r.toolkit, tk.name, sizeof(r.toolkit) - 1);
-      std::strncpy(r.ui_thread_name, tk.ui_thread_name, sizeof(r.ui_thread_name) - 1);
-      std::strncpy(r.remedy, tk.remedy, sizeof(r.remedy) - 1);
-    }
-    describe(s, r.thread);
-    symbolizeStack(st, r.stack);
-    if (ctx)
-      runInfo(r, ctx);
-    emit(r);
+    apiSignature(g.stub, r.what, sizeof(r.what));
+    fillToolkit(r, g.stub);
   }
+  describe(g.thread, r.thread);
+  symbolizeStack(g.stack, r.stack);
+  r.more_calls = g.more;
+  for (int i = 0; i < g.more && i < UiGroup::kMaxCalls && i < kMaxMoreCalls; ++i) {
+    const UiGroup::Call &c = g.calls[i];
+    MoreCall &m = r.more[r.more_listed++];
+    m.destructor_of_reported = c.destructor_of_reported;
+    Out what(m.what, sizeof(m.what));
+    if (c.stub)
+      apiSignature(c.stub, m.what, sizeof(m.what));
+    else
+      what.str(c.what);
+    // The call site's own frame: the innermost of its inlined frames that
+    // is the app's code.
+    static Stack site;
+    StackTrace one;
+    one.pc[0] = c.pc;
+    one.size = 1;
+    symbolizeStack(one, site);
+    const Frame *f = site.size ? &site.frames[0] : nullptr;
+    for (int k = 0; k < site.size; ++k)
+      if (site.frames[k].origin_user) {
+        f = &site.frames[k];
+        break;
+      }
+    if (f) {
+      std::memcpy(m.function, f->function, sizeof(m.function) - 1);
+      m.function[sizeof(m.function) - 1] = '\0';
+      std::memcpy(m.file, f->file, sizeof(m.file));
+      m.line = f->line;
+    }
+  }
+  if (g.ctx)
+    runInfo(r, g.ctx);
+  emit(r);
+}
+
+/// Prints the open groups of thread `uid` (all of them for 0).
+void flushUiGroupsOf(uint64_t uid, bool all) {
+  for (UiGroup &g : g_ui_groups)
+    if (g.used && (all || g.thread.uid == uid))
+      flushUiGroup(g);
+}
+
+/// The open group of this call's function on this stack, or a new one
+/// (printing what the thread had open before). Report lock held.
+UiGroup *uiGroupFor(ReportKind kind, const Snapshot &thread, const StackTrace &st) {
+  int user = firstUserIndex(st);
+  uint64_t outer = groupKey(st, user);
+  for (UiGroup &g : g_ui_groups)
+    if (g.used && g.kind == kind && g.thread.uid == thread.uid && g.outer == outer)
+      return &g;
+  flushUiGroupsOf(thread.uid, false);
+  UiGroup *slot = nullptr;
+  for (UiGroup &g : g_ui_groups)
+    if (!g.used && !slot)
+      slot = &g;
+  if (!slot) { // full: the oldest goes out
+    slot = &g_ui_groups[0];
+    for (UiGroup &g : g_ui_groups)
+      if (g.serial < slot->serial)
+        slot = &g;
+    flushUiGroup(*slot);
+  }
+  slot->used = true;
+  g_open_ui_groups.fetch_add(1, std::memory_order_relaxed);
+  slot->kind = kind;
+  slot->outer = outer;
+  slot->serial = ++g_ui_group_serial;
+  slot->thread = thread;
+  slot->stack = st;
+  slot->user_index = user;
+  slot->more = 0;
+  return slot;
+}
+
+void installFatalSignalFlush();
+
+/// Reports a UI call made at `st` by thread `t`: a seed-model call (no
+/// toolkit) or a call into a toolkit off its UI thread. `object` is the
+/// call's first argument, `this` for a constructor or destructor.
+void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ctx,
+                  const StackTrace &st, const AuditStub *stub, uint64_t ui_thread,
+                  uintptr_t object) {
+  uint64_t key = siteKey(kind, st);
+  pthread_mutex_lock(&g_report_mu);
+  bool ctor = stub && isConstructor(stub->api), dtor = stub && isDestructor(stub->api);
+  Reported *constructed = dtor ? reportedObject(object) : nullptr;
+  if (constructed) {
+    // The destructor of an object whose construction is the report: part
+    // of that bug, listed with it while it is open.
+    siteAllows(key);
+    UiGroup *g = constructed->group >= 0 && g_ui_groups[constructed->group].used &&
+                         g_ui_groups[constructed->group].serial == constructed->serial
+                     ? &g_ui_groups[constructed->group]
+                     : nullptr;
+    if (g && g->more < UiGroup::kMaxCalls)
+      g->calls[g->more] = {st.size ? st.pc[firstUserIndex(st)] : 0, what, stub, true};
+    if (g)
+      ++g->more;
+    logLine(1, "folded the destructor ", what, " into the report of its construction");
+    constructed->object = 0;
+    pthread_mutex_unlock(&g_report_mu);
+    return;
+  }
+  if (!siteAllows(key)) {
+    if (ctor) // reported already at this site: its destructor is not news either
+      rememberReportedObject(object, -1);
+    pthread_mutex_unlock(&g_report_mu);
+    return;
+  }
+  Snapshot s;
+  g_registry.lock();
+  snapshotLocked(*t, s);
+  g_registry.unlock();
+  if (g_flags.halt_on_error) {
+    UiGroup &g = g_ui_groups[0];
+    flushUiGroupsOf(0, true);
+    g.used = true;
+    g_open_ui_groups.fetch_add(1, std::memory_order_relaxed);
+    g.kind = kind;
+    g.thread = s;
+    g.stack = st;
+    g.more = 0;
+    g.what = what;
+    g.stub = stub;
+    g.ui_thread = ui_thread;
+    g.ctx = ctx;
+    flushUiGroup(g); // exits
+  }
+  UiGroup *g = uiGroupFor(kind, s, st);
+  if (g->serial == g_ui_group_serial && g->more == 0 && g->stack.size == st.size &&
+      !std::memcmp(g->stack.pc, st.pc, sizeof(st.pc[0]) * static_cast<size_t>(st.size))) {
+    // A new group: this call is its report.
+    g->what = what;
+    g->stub = stub;
+    g->ui_thread = ui_thread;
+    g->ctx = ctx;
+    installFatalSignalFlush();
+  } else {
+    if (g->more < UiGroup::kMaxCalls)
+      g->calls[g->more] = {st.pc[firstUserIndex(st)], what, stub, false};
+    ++g->more;
+  }
+  if (ctor)
+    rememberReportedObject(object, static_cast<int>(g - g_ui_groups));
   pthread_mutex_unlock(&g_report_mu);
+}
+
+// Fatal signals print the open groups first: a UI call off its thread is
+// often what makes the app crash a moment later.
+const int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+struct sigaction g_old_actions[sizeof(kFatalSignals) / sizeof(kFatalSignals[0])];
+bool g_fatal_installed;
+
+void onFatalSignal(int sig) {
+  int n = static_cast<int>(sizeof(kFatalSignals) / sizeof(kFatalSignals[0]));
+  for (int i = 0; i < n; ++i)
+    if (kFatalSignals[i] == sig)
+      sigaction(sig, &g_old_actions[i], nullptr);
+  // Not if the runtime itself faulted, nor while another thread reports.
+  if (!t_in_runtime && pthread_mutex_trylock(&g_report_mu) == 0) {
+    RuntimeScope scope;
+    flushUiGroupsOf(0, true);
+    pthread_mutex_unlock(&g_report_mu);
+  }
+  // Returning re-runs the faulting instruction (or abort() raises again)
+  // under the app's own disposition.
+}
+
+void installFatalSignalFlush() {
+  if (g_fatal_installed)
+    return;
+  g_fatal_installed = true;
+  int n = static_cast<int>(sizeof(kFatalSignals) / sizeof(kFatalSignals[0]));
+  for (int i = 0; i < n; ++i) {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = onFatalSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;
+    // Only where the app has not installed a handler of its own.
+    struct sigaction old;
+    if (sigaction(kFatalSignals[i], nullptr, &old) != 0 || old.sa_handler != SIG_DFL ||
+        (old.sa_flags & SA_SIGINFO))
+      continue;
+    g_old_actions[i] = old;
+    sigaction(kFatalSignals[i], &sa, nullptr);
+  }
 }
 
 } // namespace
@@ -579,7 +905,7 @@ void checkUiCall(const char *what) {
   ReportKind kind = ctx ? ReportKind::StaleContext : ReportKind::UiCallOffThread;
   StackTrace st;
   captureStack(st);
-  reportUiCall(kind, t, what, ctx, st, nullptr, 0);
+  reportUiCall(kind, t, what, ctx, st, nullptr, 0, 0);
 }
 
 void toolkitsAttached(AuditShared *shared, bool on_main_thread) {
@@ -657,7 +983,7 @@ void noteUiThreadFallbacks() {
 
 } // namespace
 
-void toolkitCall(const AuditStub *stub, uintptr_t call_site) {
+void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg) {
   AuditShared *shared = g_audit;
   if (!shared || t_in_runtime)
     return;
@@ -701,7 +1027,7 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site) {
     return;
   StackTrace st;
   captureStack(st);
-  reportUiCall(ReportKind::UiCallOffThread, t, stub->api, 0, st, stub, ui);
+  reportUiCall(ReportKind::UiCallOffThread, t, stub->api, 0, st, stub, ui, first_arg);
 }
 
 const AuditShared *auditState() { return g_audit; }
@@ -713,6 +1039,12 @@ void endRun(uint64_t ctx) {
   ThreadState *self = currentThread();
   StackTrace where;
   captureStack(where);
+  if (g_open_ui_groups.load(std::memory_order_relaxed)) {
+    // The run's UI-call reports come before its leaks.
+    pthread_mutex_lock(&g_report_mu);
+    flushUiGroupsOf(0, true);
+    pthread_mutex_unlock(&g_report_mu);
+  }
   if (!g_runs.end(ctx, where)) {
     logLine(1, "run_end of a run that is not live (ignored)");
     return;
@@ -843,6 +1175,7 @@ int finalCheck() {
   RuntimeScope scope;
   ThreadState *self = t_self;
   pthread_mutex_lock(&g_report_mu);
+  flushUiGroupsOf(0, true);
   if (g_flags.report_thread_leaks) {
     // In batches of snapshots, each classified outside the registry lock
     // (see endRun); a slot taken once is marked and not taken again.
@@ -899,6 +1232,20 @@ int finalCheck() {
     Out out(buf, sizeof(buf));
     out.str("uisan: reported ").dec(n).str(n == 1 ? " warning\n" : " warnings\n");
     out.flushTo(g_log_fd);
+  }
+  const char *log = g_flags.log_path.c_str();
+  if (std::strcmp(log, "stderr") && std::strcmp(log, "stdout")) {
+    // The reports are not on the terminal: say where they are.
+    char buf[2400];
+    Out out(buf, sizeof(buf));
+    if (n == 0)
+      out.str("uisan: no reports; the log is ").str(log);
+    else
+      out.str("uisan: ").dec(n).str(n == 1 ? " report" : " reports").str(" written to ").str(log);
+    if (n && g_json_fd >= 0)
+      out.str(" (and as JSON lines to ").str(g_flags.json_path.c_str()).str(")");
+    out.str("\n");
+    out.flushTo(g_err_fd);
   }
   pthread_mutex_unlock(&g_report_mu);
   return n;

@@ -61,8 +61,9 @@ bool validUiThreadOption(const char *value);
 void toolkitsAttached(AuditShared *shared, bool on_main_thread);
 const AuditShared *auditState();
 /// A stub's slow path: the calling thread is not the toolkit's UI thread,
-/// or none is known yet. `call_site` is the caller's return address.
-void toolkitCall(const AuditStub *stub, uintptr_t call_site);
+/// or none is known yet. `call_site` is the caller's return address,
+/// `first_arg` the call's first argument (`this` of a method).
+void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg);
 
 /// Exit-time checks; returns the number of reports made by the process.
 int finalCheck();

@@ -139,6 +139,41 @@ TEST(ReportPrinter, StacksStartAtTheAppsFirstFrame) {
   EXPECT_EQ(text(*r).find("not shown"), text(*r).rfind("not shown")); // the creation stack only
 }
 
+TEST(ReportPrinter, UiCallsOfOneFunctionAreOneReport) {
+  auto r = baseReport(ReportKind::UiCallOffThread);
+  std::strcpy(r->what, "QLabel::setText(QString const&)");
+  std::strcpy(r->toolkit, "qt");
+  std::strcpy(r->ui_thread_name, "GUI thread");
+  addFrame(r->stack, 0x555500004000, "Loader::load()", "/src/app/loader.cpp", 23, true);
+  r->more_calls = 3;
+  r->more_listed = 2;
+  std::strcpy(r->more[0].what, "QLabel::setIndent(int)");
+  std::strcpy(r->more[0].function, "Loader::load()");
+  std::strcpy(r->more[0].file, "/src/app/loader.cpp");
+  r->more[0].line = 24;
+  std::strcpy(r->more[1].what, "QPixmap::~QPixmap()");
+  std::strcpy(r->more[1].function, "Loader::drop()");
+  std::strcpy(r->more[1].file, "/src/app/loader.cpp");
+  r->more[1].line = 40;
+  r->more[1].destructor_of_reported = true;
+  std::string t = text(*r, "/src/");
+  EXPECT_NE(t.find("    #0 0x555500004000 Loader::load() app/loader.cpp:23\n"
+                   "  And 3 more UI calls in 'Loader::load()' on this stack:\n"
+                   "    'QLabel::setIndent(int)' at app/loader.cpp:24\n"
+                   "    'QPixmap::~QPixmap()' at app/loader.cpp:40 in 'Loader::drop()' (destroying "
+                   "the object constructed above)\n"
+                   "    ... and 1 more\n"),
+            std::string::npos)
+      << t;
+  std::string j = json(*r);
+  EXPECT_NE(j.find("\"more_count\":3,\"more_calls\":[{\"what\":\"QLabel::setIndent(int)\","
+                   "\"function\":\"Loader::load()\",\"file\":\"/src/app/loader.cpp\",\"line\":24,"
+                   "\"destructor\":false},{"),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find("\"line\":40,\"destructor\":true}]"), std::string::npos) << j;
+}
+
 TEST(ReportPrinter, GroupedThreadLeakAtRunEnd) {
   auto r = baseReport(ReportKind::ThreadLeak);
   r->stack = r->thread.created;

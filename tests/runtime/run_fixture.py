@@ -13,7 +13,9 @@ import subprocess
 import sys
 import tempfile
 
-EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|more=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+# A UI call grouped into another line's report ("And N more UI calls ...").
+EXPECT_MORE = re.compile(r"//\s*EXPECT-MORE:((?:\s+(?:api=\S+|destructor|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
 
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
@@ -32,22 +34,36 @@ def parse_source(path):
     expectations, options, stdout_wants, stderr_wants = [], [], [], []
     exit_code = None
     unsupported = []
-    env, run_with, rules = {}, [], []
+    env, run_with, rules, grouped = {}, [], [], []
     with open(path) as f:
         for number, line in enumerate(f, start=1):
             m = EXPECT.search(line)
             if m:
                 kind, rest = m.group(1), m.group(2)
-                target, count, api = number, 1, None
+                target, count, api, more = number, 1, None, 0
                 for token in rest.split():
                     if token.startswith("count="):
                         count = int(token[6:])
+                    elif token.startswith("more="):
+                        more = int(token[5:])
                     elif token.startswith("api="):
                         api = token[4:]
                     else:
                         target = number + int(token[len("@[[@LINE"):-2])
                 expectations.append({"kind": kind, "line": target, "count": count,
-                                     "api": api, "written_at": number})
+                                     "api": api, "more": more, "written_at": number})
+            m = EXPECT_MORE.search(line)
+            if m:
+                target, api, destructor = number, None, False
+                for token in m.group(1).split():
+                    if token.startswith("api="):
+                        api = token[4:]
+                    elif token == "destructor":
+                        destructor = True
+                    else:
+                        target = number + int(token[len("@[[@LINE"):-2])
+                grouped.append({"line": target, "api": api, "destructor": destructor,
+                                "written_at": number})
             m = re.search(r"//\s*ENV:\s*([A-Za-z_][A-Za-z0-9_]*)=(\S*)", line)
             if m:
                 env[m.group(1)] = m.group(2)
@@ -75,7 +91,7 @@ def parse_source(path):
     if exit_code is None:
         exit_code = 66 if expectations else 0
     return (expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported,
-            env, run_with, rules)
+            env, run_with, rules, grouped)
 
 
 def main():
@@ -88,7 +104,7 @@ def main():
     args = ap.parse_args()
 
     (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
-     run_with, rules) = parse_source(args.source)
+     run_with, rules, grouped) = parse_source(args.source)
     if "sanitizer" in unsupported and links_sanitizer(args.binary):
         print("SKIP: %s is unsupported in sanitizer builds" % os.path.basename(args.source))
         return SKIP
@@ -127,6 +143,7 @@ def main():
 
     errors = []
     pending = list(expectations)
+    grouped_pending = list(grouped)
     for r in reports:
         summary = r.get("summary") or {}
         where = "%s:%s" % (os.path.basename(summary.get("file", "") or "?"), summary.get("line"))
@@ -145,6 +162,28 @@ def main():
         if r["count"] != match["count"]:
             errors.append("report %s at %s: count %d, expected %d" %
                           (r["kind"], where, r["count"], match["count"]))
+        if r.get("more_count", 0) != match["more"]:
+            errors.append("report %s at %s: %d more UI calls grouped, expected %d" %
+                          (r["kind"], where, r.get("more_count", 0), match["more"]))
+        for c in r.get("more_calls", []):
+            hit = None
+            for g in grouped_pending:
+                if (os.path.basename(c.get("file", "")) == fixture and c.get("line") == g["line"]
+                        and (g["api"] is None or c.get("what", "").startswith(g["api"]))
+                        and c.get("destructor") == g["destructor"]):
+                    hit = g
+                    break
+            if hit is None:
+                errors.append("unexpected grouped call: %s at %s:%s in the report at %s" %
+                              (c.get("what"), os.path.basename(c.get("file", "") or "?"),
+                               c.get("line"), where))
+            else:
+                grouped_pending.remove(hit)
+    for g in grouped_pending:
+        errors.append("missing grouped call%s%s at %s:%d (expectation on line %d)" %
+                      (" api=" + g["api"] if g["api"] else "",
+                       " (destructor)" if g["destructor"] else "", fixture, g["line"],
+                       g["written_at"]))
     for e in pending:
         errors.append("missing report: %s%s at %s:%d (expectation on line %d)" %
                       (e["kind"], " api=" + e["api"] if e["api"] else "", fixture, e["line"],
