@@ -134,6 +134,10 @@ unsigned char *stubCode(uint32_t i) { return g_code + kPage + i * kAuditStubCode
 /// Writes the code of one stub (see uisan_audit_abi.h).
 void emitStub(uint32_t i) {
   unsigned char *s = stubCode(i), *p = s;
+  if (g_shared->count_calls) {
+    *p++ = 0xf0; *p++ = 0x48; *p++ = 0xff; *p++ = 0x05; // lock incq calls(%rip)
+    put32(p, rel(&g_stubs[i].calls, p + 4));
+  }
   const unsigned char tp[] = {0x64, 0x4c, 0x8b, 0x1c, 0x25, 0x10, 0, 0, 0}; // mov %fs:0x10,%r11
   std::memcpy(p, tp, sizeof(tp));
   p += sizeof(tp);
@@ -180,6 +184,7 @@ bool createRegion() {
   auto *base = static_cast<unsigned char *>(m);
   g_shared = reinterpret_cast<AuditShared *>(base);
   g_stubs = reinterpret_cast<AuditStub *>(base + header);
+  g_shared->stubs = g_stubs;
   g_code = base + header + data;
   // Page 0 of the code: the pass-through used until libuisan.so attaches.
   const unsigned char pass[] = {0x41, 0xff, 0x23}; // jmp *(%r11): AuditStub::real
@@ -509,6 +514,7 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
     }
   }
   g_shared->toolkit_count = static_cast<uint32_t>(g_spec.toolkit_count);
+  g_shared->count_calls = g_spec.count_calls;
   for (int k = 0; k < g_spec.toolkit_count; ++k) {
     AuditToolkit &t = g_shared->toolkits[k];
     std::snprintf(t.name, sizeof(t.name), "%s", g_spec.toolkits[k].name);

@@ -71,6 +71,7 @@ bool fail(char *error, size_t cap, int line, const char *why, const char *what) 
 bool Spec::parse(const char *text, char *error, size_t cap) {
   toolkit_count = 0;
   entry_count = 0;
+  count_calls = false;
   if (cap)
     error[0] = '\0';
   int line = 0;
@@ -113,6 +114,11 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
       if (!n)
         std::strcpy(t.ui_thread_name, "UI thread");
       ++toolkit_count;
+      p = next;
+      continue;
+    }
+    if (!std::strcmp(key, "count-calls")) {
+      count_calls = true;
       p = next;
       continue;
     }

@@ -49,6 +49,7 @@ struct SpecToolkit {
 ///   toolkit NAME main|first-caller UI-THREAD-NAME...
 ///   remedy TEXT...
 ///   library|ui-thread-library|sets-ui-thread|class|class-only|function|prefix|except TEXT
+///   count-calls
 /// Item lines belong to the toolkit line above them; '#' starts a comment.
 struct Spec {
   static constexpr int kMaxEntries = 1024;
@@ -56,6 +57,8 @@ struct Spec {
   int toolkit_count;
   SpecEntry entries[kMaxEntries];
   int entry_count;
+  /// `count-calls` (a line of its own, anywhere): stubs count their calls.
+  bool count_calls;
 
   /// Parses `text`; on a bad line returns false with "line N: why" in
   /// `error`. The entries before the bad line stay usable.

@@ -7,6 +7,7 @@
 // the audit module creates; both sides read and write it directly.
 //
 // A stub, entered exactly as the API would be:
+//    (lock incq calls(%rip)        ; only when counting calls, verbosity >= 1)
 //     mov  %fs:0x10, %r11          ; the calling thread (pthread_self)
 //     mov  ui_slot(%rip), %r10     ; &AuditShared::ui_thread[toolkit]
 //     cmp  (%r10), %r11
@@ -60,6 +61,9 @@ struct AuditStub {
   uint16_t toolkit;
   uint16_t flags;
   uint32_t index;
+  /// Calls through the stub, counted only with AuditShared::count_calls
+  /// (verbosity >= 1): the stub then starts with a `lock incq` of it.
+  uint64_t calls;
 };
 
 struct AuditToolkit {
@@ -79,6 +83,8 @@ struct AuditToolkit {
   const char *early_call;
   /// Objects of this toolkit loaded (its libraries), for the coverage line.
   uint32_t objects;
+  /// UI calls made off its UI thread (reported or not).
+  uint64_t off_thread_calls;
 };
 
 struct AuditShared {
@@ -102,6 +108,8 @@ struct AuditShared {
   uint32_t stubs_exhausted;  ///< UI APIs left unchecked: no stub free
   uint32_t vtable_slots;     ///< virtual functions routed through stubs
   char spec_error[160];      ///< a bad UISAN_AUDIT_SPEC line, if any
+  uint32_t count_calls;      ///< the stubs count their calls (AuditStub::calls)
+  AuditStub *stubs;          ///< the records, [0, stub_count) in use
   /// Address ranges of the toolkit libraries: a call from inside them is
   /// the toolkit's own business (a virtual call through a patched vtable).
   static constexpr int kMaxRanges = 256;

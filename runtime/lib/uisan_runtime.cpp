@@ -962,6 +962,34 @@ uint64_t uiThreadFallback(AuditToolkit &tk, uint64_t *slot, const char *api) {
   return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 }
 
+/// verbosity=1, at exit: what the toolkit checks covered, with the APIs
+/// bound lazily after start-up.
+void logCoverage() {
+  if (!g_audit || g_flags.verbosity < 1)
+    return;
+  uint32_t stubs = __atomic_load_n(&g_audit->stub_count, __ATOMIC_ACQUIRE);
+  for (uint32_t k = 0; k < g_audit->toolkit_count; ++k) {
+    const AuditToolkit &tk = g_audit->toolkits[k];
+    if (!tk.objects)
+      continue;
+    uint32_t apis = 0;
+    uint64_t calls = 0;
+    for (uint32_t i = 0; i < stubs && i < kAuditMaxStubs; ++i)
+      if (g_audit->stubs[i].toolkit == k && (g_audit->stubs[i].flags & kStubIsUi)) {
+        ++apis;
+        calls += __atomic_load_n(&g_audit->stubs[i].calls, __ATOMIC_RELAXED);
+      }
+    char buf[400];
+    Out out(buf, sizeof(buf));
+    out.str("coverage: ").str(tk.name).str(": ").udec(tk.objects);
+    out.str(tk.objects == 1 ? " library, " : " libraries, ").udec(apis);
+    out.str(" UI APIs stubbed, ").udec(calls).str(" calls checked, ");
+    out.udec(__atomic_load_n(&tk.off_thread_calls, __ATOMIC_RELAXED));
+    out.str(" off the ").str(tk.ui_thread_name);
+    logLine(1, buf);
+  }
+}
+
 /// At exit: toolkits whose UI thread no setter ever confirmed.
 void noteUiThreadFallbacks() {
   if (!g_audit)
@@ -1016,6 +1044,7 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg
     ui = uiThreadFallback(tk, stub->toolkit_ui, stub->api);
   if (!ui || ui == self)
     return;
+  __atomic_fetch_add(&tk.off_thread_calls, 1, __ATOMIC_RELAXED);
   // A virtual call from inside the toolkit (through a patched vtable).
   uint32_t ranges = __atomic_load_n(&shared->range_count, __ATOMIC_ACQUIRE);
   for (uint32_t i = 0; i < ranges; ++i)
@@ -1226,6 +1255,7 @@ int finalCheck() {
   }
   flushLeakGroups();
   noteUiThreadFallbacks();
+  logCoverage();
   int n = g_reported.load();
   if (n > 0) {
     char buf[128];

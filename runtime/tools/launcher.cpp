@@ -596,7 +596,8 @@ int launcherMain(int argc, char **argv) {
                           : "";
   if (!audit.empty()) {
     appendToEnvList("LD_AUDIT", audit);
-    setenv("UISAN_AUDIT_SPEC", spec.c_str(), 1);
+    // verbosity=1's coverage line counts the calls through the stubs.
+    setenv("UISAN_AUDIT_SPEC", (flags.verbosity >= 1 ? "count-calls\n" + spec : spec).c_str(), 1);
     // With an audit module, glibc sizes static TLS before libtsan (~770 KiB
     // of TLS) loads; reserve room for it.
     if (tsan)

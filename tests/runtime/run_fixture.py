@@ -88,6 +88,9 @@ def parse_source(path):
             m = re.search(r"//\s*EXPECT-STDERR:\s*(.+?)\s*$", line)
             if m:
                 stderr_wants.append(m.group(1))
+            m = re.search(r"//\s*EXPECT-STDERR-RE:\s*(.+?)\s*$", line)
+            if m:
+                stderr_wants.append(re.compile(m.group(1)))
     if exit_code is None:
         exit_code = 66 if expectations else 0
     return (expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported,
@@ -206,8 +209,10 @@ def main():
         if want not in proc.stdout:
             errors.append("stdout lacks %r" % want)
     for want in stderr_wants:
-        if want not in proc.stderr:
+        if isinstance(want, str) and want not in proc.stderr:
             errors.append("stderr lacks %r" % want)
+        if not isinstance(want, str) and not want.search(proc.stderr):
+            errors.append("stderr does not match %r" % want.pattern)
 
     if errors:
         sys.stdout.write("command: %s\n--- stdout ---\n%s--- stderr ---\n%s--- end ---\n" %
