@@ -15,9 +15,9 @@
 #include "uisan_audit_abi.h"
 #include "uisan_audit_elf.h"
 #include "uisan_audit_names.h"
+#include "uisan_out.h"
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -81,9 +81,15 @@ struct Lock {
 
 void warn(const char *a, const char *b = "") {
   char buf[512];
-  int n = std::snprintf(buf, sizeof(buf), "uisan: audit: %s%s\n", a, b);
-  if (n > 0 && write(2, buf, static_cast<size_t>(n) < sizeof(buf) ? n : sizeof(buf) - 1) < 0)
-    return;
+  Out out(buf, sizeof(buf));
+  out.str("uisan: audit: ").str(a).str(b).str("\n");
+  out.flushTo(2);
+}
+
+/// `text` into the fixed buffer `out` of `cap` bytes, cut to fit.
+void copyText(char *out, size_t cap, const char *text) {
+  Out o(out, cap);
+  o.str(text);
 }
 
 /// The spec from uisan-run, read from the process's initial environment:
@@ -109,7 +115,7 @@ bool readEnv(const char *key, char *buf, size_t cap) {
     const char *var = env + i;
     size_t len = std::strlen(var);
     if (!std::strncmp(var, key, key_len) && var[key_len] == '=') {
-      std::snprintf(buf, cap, "%s", var + key_len + 1);
+      copyText(buf, cap, var + key_len + 1);
       return true;
     }
     i += len + 1;
@@ -329,11 +335,15 @@ void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
   // Only the vtables of UI classes: "_ZTV" + the class's mangled name.
   QualifiedName cls;
   char member[200];
-  if (name[4] == 'N') // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
-    std::snprintf(member, sizeof(member), "_ZN%.*s1xEv", static_cast<int>(std::strlen(name) - 6),
-                  name + 5);
-  else // _ZTV6QLabel -> _ZN6QLabel1xEv
-    std::snprintf(member, sizeof(member), "_ZN%s1xEv", name + 4);
+  Out m(member, sizeof(member));
+  m.str("_ZN");
+  if (name[4] == 'N') { // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
+    for (const char *c = name + 5; c < name + std::strlen(name) - 1; ++c)
+      m.ch(*c);
+  } else { // _ZTV6QLabel -> _ZN6QLabel1xEv
+    m.str(name + 4);
+  }
+  m.str("1xEv");
   if (!qualifiedName(member, cls) ||
       !isUiClass(g_spec, w->object->toolkit, cls, cachedHierarchy(w->object->toolkit)))
     return;
@@ -418,8 +428,9 @@ AuditShared *attach(void *slow_path, uint64_t main_thread) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (g_trace) {
     char line[120];
-    std::snprintf(line, sizeof(line), "vtables patched in %.1f ms",
-                  (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+    long tenths = ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec)) / 100000;
+    Out out(line, sizeof(line));
+    out.str("vtables patched in ").dec(tenths / 10).ch('.').dec(tenths % 10).str(" ms");
     warn(line);
   }
   return g_shared;
@@ -476,9 +487,10 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
         __atomic_store_n(&g_shared->stub_count, i + 1, __ATOMIC_RELEASE);
         if (g_trace) {
           char line[400];
-          std::snprintf(line, sizeof(line), "stub %u: %s [%s%s] (%s)", i, name.text,
-                        flags & kStubIsUi ? "ui" : "", flags & kStubSetsUiThread ? " sets-ui-thread" : "",
-                        symbol);
+          Out out(line, sizeof(line));
+          out.str("stub ").udec(i).str(": ").str(name.text).str(" [");
+          out.str(flags & kStubIsUi ? "ui" : "").str(flags & kStubSetsUiThread ? " sets-ui-thread" : "");
+          out.str("] (").str(symbol).str(")");
           warn(line);
         }
         stub = static_cast<int32_t>(i);
@@ -509,7 +521,7 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
   if (readEnv("UISAN_AUDIT_SPEC", spec, sizeof(spec))) {
     char error[160];
     if (!g_spec.parse(spec, error, sizeof(error))) {
-      std::snprintf(g_shared->spec_error, sizeof(g_shared->spec_error), "%s", error);
+      copyText(g_shared->spec_error, sizeof(g_shared->spec_error), error);
       warn("UISAN_AUDIT_SPEC: ", error);
     }
   }
@@ -517,10 +529,9 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
   g_shared->count_calls = g_spec.count_calls;
   for (int k = 0; k < g_spec.toolkit_count; ++k) {
     AuditToolkit &t = g_shared->toolkits[k];
-    std::snprintf(t.name, sizeof(t.name), "%s", g_spec.toolkits[k].name);
-    std::snprintf(t.ui_thread_name, sizeof(t.ui_thread_name), "%s",
-                  g_spec.toolkits[k].ui_thread_name);
-    std::snprintf(t.remedy, sizeof(t.remedy), "%s", g_spec.toolkits[k].remedy);
+    copyText(t.name, sizeof(t.name), g_spec.toolkits[k].name);
+    copyText(t.ui_thread_name, sizeof(t.ui_thread_name), g_spec.toolkits[k].ui_thread_name);
+    copyText(t.remedy, sizeof(t.remedy), g_spec.toolkits[k].remedy);
     t.kind = g_spec.toolkits[k].kind;
     size_t used = 0;
     for (int e = 0; e < g_spec.entry_count; ++e) {

@@ -1,6 +1,7 @@
 #include "uisan_audit_names.h"
 
-#include <cstdio>
+#include "uisan_out.h"
+
 #include <cstring>
 
 namespace uisan {
@@ -61,8 +62,10 @@ const KindName kKinds[] = {
 };
 
 bool fail(char *error, size_t cap, int line, const char *why, const char *what) {
-  std::snprintf(error, cap, "line %d: %s%s%s%s", line, why, what[0] ? " '" : "", what,
-                what[0] ? "'" : "");
+  Out out(error, cap);
+  out.str("line ").dec(line).str(": ").str(why);
+  if (what[0])
+    out.str(" '").str(what).str("'");
   return false;
 }
 
@@ -342,8 +345,9 @@ bool qualifiedName(const char *symbol, QualifiedName &out) {
         m.add("St");
         continue;
       }
-      char len[8];
-      std::snprintf(len, sizeof(len), "%zu", parts[i].len);
+      char len[24];
+      Out digits(len, sizeof(len));
+      digits.udec(parts[i].len);
       m.add(len);
       m.add(parts[i].p, parts[i].len);
     }

@@ -25,6 +25,7 @@ extern "C" const char *__uisan_default_options() __attribute__((weak));
 namespace uisan {
 
 __thread int t_in_runtime __attribute__((tls_model("initial-exec")));
+__thread int t_allocation_allowed __attribute__((tls_model("initial-exec")));
 __thread ThreadState *t_self __attribute__((tls_model("initial-exec")));
 RunTable g_runs;
 
@@ -121,7 +122,8 @@ int openOutput(const char *path, const char *option, int fallback) {
     char buf[1400];
     Out out(buf, sizeof(buf));
     out.str("uisan: WARNING: cannot open ").str(option).str(path).str(": ");
-    out.str(std::strerror(errno)).str(fallback >= 0 ? "; reports go to stderr instead\n"
+    const char *why = strerrordesc_np(errno); // no locale, no allocation
+    out.str(why ? why : "unknown error").str(fallback >= 0 ? "; reports go to stderr instead\n"
                                                     : "; no JSON reports will be written\n");
     int err = privateCopy(2);
     out.flushTo(err);
@@ -431,6 +433,7 @@ void runtimeInit() {
   // the thread down (a crash at thread exit): keep to libgcc's unwinder.
   if (g_flags.use_libunwind && !dlsym(RTLD_DEFAULT, "__tsan_init"))
     initUnwinder();
+  prepareUnwinderForThread();
   prepareChildren(g_flags.follow_children, g_flags.log_path.value, g_flags.json_path.value,
                   g_flags.suppressions.value, sizeof(g_flags.log_path.value));
   {
@@ -484,7 +487,11 @@ ThreadState *currentThread() {
   ThreadState *t = g_registry.allocateRunning(pthread_self(), false);
   if (t) {
     t_self = t;
+    // A thread not started through us: its one-time set-up happens here.
+    ++t_allocation_allowed;
     pthread_setspecific(g_key, t);
+    prepareUnwinderForThread();
+    --t_allocation_allowed;
   }
   return t;
 }
@@ -526,6 +533,7 @@ void threadStarted(ThreadState *t) {
   logThread(2, "thread ", t->uid, " started");
   g_registry.started(t, pthread_self());
   pthread_setspecific(g_key, t);
+  prepareUnwinderForThread();
 }
 
 namespace {
@@ -926,12 +934,12 @@ void toolkitsAttached(AuditShared *shared, bool on_main_thread) {
       __atomic_store_n(&shared->ui_thread[k], 0, __ATOMIC_RELEASE);
   if (g_flags.verbosity >= 1) {
     char buf[200];
-    std::snprintf(buf, sizeof(buf),
-                  "%u toolkit(s); %u toolkit librar%s loaded, %u object(s) checked, %u API(s) "
-                  "intercepted so far, %u vtable slot(s)",
-                  shared->toolkit_count, shared->toolkit_objects,
-                  shared->toolkit_objects == 1 ? "y" : "ies", shared->objects_checked,
-                  shared->stub_count, shared->vtable_slots);
+    Out out(buf, sizeof(buf));
+    out.udec(shared->toolkit_count).str(" toolkit(s); ").udec(shared->toolkit_objects);
+    out.str(shared->toolkit_objects == 1 ? " toolkit library" : " toolkit libraries");
+    out.str(" loaded, ").udec(shared->objects_checked).str(" object(s) checked, ");
+    out.udec(shared->stub_count).str(" API(s) intercepted so far, ").udec(shared->vtable_slots);
+    out.str(" vtable slot(s)");
     logLine(1, "toolkit checks: ", buf);
   }
 }

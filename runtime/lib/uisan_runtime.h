@@ -20,6 +20,13 @@ namespace uisan {
 extern __thread int t_in_runtime __attribute__((tls_model("initial-exec")));
 extern __thread ThreadState *t_self __attribute__((tls_model("initial-exec")));
 
+/// Set while the runtime calls code that allocates on its own terms, which
+/// the no-allocation rule (and tests/runtime/malloc_guard.c) leaves out:
+/// the real pthread_create the app asked for (the new thread's stack and
+/// TLS), and the one-time set-up of a thread's libunwind state (glibc
+/// allocates a dlopen'ed library's TLS at its first use in each thread).
+extern __thread int t_allocation_allowed __attribute__((tls_model("initial-exec")));
+
 /// RAII guard for t_in_runtime.
 class RuntimeScope {
 public:

@@ -147,6 +147,13 @@ void initUnwinder() {
 
 const char *unwinderName() { return g_unw_backtrace ? "libunwind" : "libgcc"; }
 
+void prepareUnwinderForThread() {
+  if (UnwBacktraceFn bt = g_unw_backtrace) {
+    void *pcs[2];
+    bt(pcs, 2);
+  }
+}
+
 void initCodeOrigins() {
   RangeQuery q{reinterpret_cast<uintptr_t>(&initCodeOrigins), 0, 0};
   dl_iterate_phdr(findRange, &q);

@@ -29,6 +29,10 @@ enum class CodeOrigin { Runtime, System, Framework, User };
 /// Uses libunwind (dlopen'ed privately) when available, else libgcc.
 void initUnwinder();
 const char *unwinderName();
+/// Sets up the calling thread's unwinder state (libunwind's per-thread
+/// cache and TLS) ahead of its first stack, so that capturing one never
+/// allocates; call once per thread, where allocating is fine.
+void prepareUnwinderForThread();
 
 /// Records the text range of the runtime itself (call once at init).
 void initCodeOrigins();

@@ -104,6 +104,8 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--extra-options", default="", help="appended to the fixture's options")
+    ap.add_argument("--malloc-guard", default="",
+                    help="preloaded ahead of libuisan: aborts on an allocation inside the runtime")
     args = ap.parse_args()
 
     (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
@@ -132,6 +134,10 @@ def main():
         env = dict(os.environ)
         env.update(fixture_env)
         env.pop("UISAN_OPTIONS", None)
+        # (Not with a sanitizer: its allocator comes first and the guard
+        # would never see a call.)
+        if args.malloc_guard and not links_sanitizer(args.binary):
+            env["LD_PRELOAD"] = ":".join(x for x in (env.get("LD_PRELOAD"), args.malloc_guard) if x)
         # In sanitizer builds: these programs leak threads and executors on
         # purpose, and LeakSanitizer's exit-time check would add its own
         # report and exit status.
