@@ -388,6 +388,15 @@ void patchVtables() {
       fill.object = &g_objects[i];
       forEachSymbol(g_objects[i].map, addFunction, &fill);
     }
+  if (g_trace) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    char line[120];
+    Out out(line, sizeof(line));
+    out.str("function table: ").udec(count.count).str(" functions, at ");
+    out.dec(t.tv_sec * 1000 + t.tv_nsec / 1000000).str(" ms of CPU");
+    warn(line);
+  }
   for (int i = 0; i < g_object_count; ++i) {
     Object &o = g_objects[i];
     if (!o.map || o.toolkit < 0 || o.patched)
@@ -411,7 +420,30 @@ void patchVtables() {
   munmap(m, bytes);
 }
 
-/// The module's stand-in for libuisan.so's __uisan_audit_attach.
+/// AuditShared::patch_vtables: patches the start-up toolkit libraries'
+/// vtables, once, when libuisan first needs them (see uisan_audit_abi.h).
+void patchVtablesOnce() {
+  Lock lock;
+  if (__atomic_load_n(&g_shared->vtables_patched, __ATOMIC_ACQUIRE))
+    return;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+  patchVtables();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+  __atomic_store_n(&g_shared->vtables_patched, 1, __ATOMIC_RELEASE);
+  if (g_trace) {
+    char line[120];
+    long tenths = ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec)) / 100000;
+    Out out(line, sizeof(line));
+    out.str("vtables patched in ").dec(tenths / 10).ch('.').dec(tenths % 10).str(" ms of CPU, ");
+    out.udec(g_shared->vtable_slots).str(" slots");
+    warn(line);
+  }
+}
+
+/// The module's stand-in for libuisan.so's __uisan_audit_attach. The
+/// start-up objects are relocated by now; their vtables are patched later,
+/// when libuisan calls patch_vtables.
 AuditShared *attach(void *slow_path, uint64_t main_thread) {
   if (!g_shared)
     return nullptr;
@@ -422,17 +454,7 @@ AuditShared *attach(void *slow_path, uint64_t main_thread) {
     __atomic_store_n(&g_shared->slow_path, slow_path, __ATOMIC_RELEASE);
   Lock lock;
   g_attached = true;
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  patchVtables();
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  if (g_trace) {
-    char line[120];
-    long tenths = ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec)) / 100000;
-    Out out(line, sizeof(line));
-    out.str("vtables patched in ").dec(tenths / 10).ch('.').dec(tenths % 10).str(" ms");
-    warn(line);
-  }
+  g_shared->patch_vtables = patchVtablesOnce;
   return g_shared;
 }
 

@@ -20,8 +20,12 @@
 // as the caller left them.
 //
 // The same stubs replace virtual functions of UI classes in the toolkit
-// libraries' own vtables (patched once the libraries are relocated), so
-// virtual calls on toolkit objects are seen as well.
+// libraries' own vtables, so virtual calls on toolkit objects are seen as
+// well. That costs most of the start-up (~8 ms of CPU for Qt Widgets), and
+// a virtual call can only be off the UI thread once there is another
+// thread, so it is done lazily: libuisan calls patch_vtables when the app
+// starts its first thread, or a thread other than the UI thread first
+// makes a UI call.
 #ifndef UISAN_AUDIT_ABI_H
 #define UISAN_AUDIT_ABI_H
 
@@ -29,7 +33,7 @@
 
 namespace uisan {
 
-constexpr uint32_t kAuditAbiVersion = 2;
+constexpr uint32_t kAuditAbiVersion = 3;
 constexpr int kAuditMaxToolkits = 16;
 constexpr uint32_t kAuditMaxStubs = 16384;
 /// Bytes of code per stub; code is generated a page at a time and never
@@ -110,6 +114,10 @@ struct AuditShared {
   char spec_error[160];      ///< a bad UISAN_AUDIT_SPEC line, if any
   uint32_t count_calls;      ///< the stubs count their calls (AuditStub::calls)
   AuditStub *stubs;          ///< the records, [0, stub_count) in use
+  /// Patches the vtables of the toolkit libraries loaded at start-up; set
+  /// at attach, idempotent and thread-safe. vtables_patched says it ran.
+  void (*patch_vtables)();
+  uint32_t vtables_patched;
   /// Address ranges of the toolkit libraries: a call from inside them is
   /// the toolkit's own business (a virtual call through a patched vtable).
   static constexpr int kMaxRanges = 256;

@@ -510,6 +510,7 @@ ThreadState *prepareThread(bool detached) {
   }
   StackTrace created;
   captureStack(created, g_flags.creation_stack_depth);
+  needVtablesForThread(created);
   g_registry.lock();
   ThreadState *t = g_registry.allocateLocked();
   if (!t) {
@@ -1053,6 +1054,10 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg
   if (!ui || ui == self)
     return;
   __atomic_fetch_add(&tk.off_thread_calls, 1, __ATOMIC_RELAXED);
+  {
+    RuntimeScope scope;
+    needVtables(); // a thread not started by the app makes UI calls too
+  }
   // A virtual call from inside the toolkit (through a patched vtable).
   uint32_t ranges = __atomic_load_n(&shared->range_count, __ATOMIC_ACQUIRE);
   for (uint32_t i = 0; i < ranges; ++i)
@@ -1068,6 +1073,25 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg
 }
 
 const AuditShared *auditState() { return g_audit; }
+
+void needVtables() {
+  AuditShared *shared = g_audit;
+  if (!shared || __atomic_load_n(&shared->vtables_patched, __ATOMIC_ACQUIRE) ||
+      !shared->patch_vtables)
+    return;
+  logLine(1, "patching the toolkits' vtables: a second thread may make UI calls");
+  shared->patch_vtables();
+}
+
+void needVtablesForThread(const StackTrace &created) {
+  AuditShared *shared = g_audit;
+  if (!shared || __atomic_load_n(&shared->vtables_patched, __ATOMIC_ACQUIRE))
+    return;
+  // A library's own threads (Qt's event reader, GLib's worker) do not run
+  // the app's code; the app's first thread does.
+  if (ownedByApp(threadOwner(created, "", g_thread_spec, processFrameOracle())))
+    needVtables();
+}
 
 void endRun(uint64_t ctx) {
   if (!runtimeReady() || t_in_runtime || !ctx)
@@ -1247,7 +1271,7 @@ int finalCheck() {
   }
   if (g_flags.report_executor_leaks) {
     g_executors.lock();
-    for (int i = 0; i < ExecutorTable::kMaxExecutors; ++i) {
+    for (int i = 0; i < g_executors.highWater(); ++i) {
       const ExecutorTable::Record &e = g_executors.record(i);
       if (!e.id)
         continue;

@@ -67,6 +67,11 @@ bool validUiThreadOption(const char *value);
 /// did not load it); `on_main_thread` when called on the main thread.
 void toolkitsAttached(AuditShared *shared, bool on_main_thread);
 const AuditShared *auditState();
+/// Patches the toolkits' vtables if that has not happened yet: called when
+/// a second thread could make virtual UI calls (see uisan_audit_abi.h).
+void needVtables();
+/// The same, when the thread about to be created at `created` is the app's.
+void needVtablesForThread(const StackTrace &created);
 /// A stub's slow path: the calling thread is not the toolkit's UI thread,
 /// or none is known yet. `call_site` is the caller's return address,
 /// `first_arg` the call's first argument (`this` of a method).

@@ -29,11 +29,8 @@ void ThreadRegistry::init() {
   high_water_ = 0;
   live_ = 0;
   next_uid_ = 0;
-  for (int i = 0; i < kMaxThreads; ++i) {
-    slots_[i].status = ThreadStatus::Free;
-    slots_[i].index = i;
-    slots_[i].next_free = -1;
-  }
+  // The slots are zero-initialized (Free) and set up as the high-water mark
+  // reaches them: start-up touches none of the table's 1.7 MB.
 }
 
 ThreadState *ThreadRegistry::allocateLocked() {
@@ -43,6 +40,7 @@ ThreadState *ThreadRegistry::allocateLocked() {
     free_head_ = slots_[i].next_free;
   } else if (high_water_ < kMaxThreads) {
     i = high_water_++;
+    slots_[i].index = i;
   } else {
     return nullptr;
   }

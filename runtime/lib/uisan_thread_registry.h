@@ -54,7 +54,8 @@ class ThreadRegistry {
 public:
   static constexpr int kMaxThreads = 4096;
 
-  /// Empties the table; call once before any other member.
+  /// Call once before any other member, on a zero-initialized registry
+  /// (static storage, or value-initialized).
   void init();
 
   /// A Starting slot with a fresh uid, or nullptr when the table is full
