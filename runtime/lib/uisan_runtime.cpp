@@ -858,24 +858,33 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
 }
 
 // Fatal signals print the open groups first: a UI call off its thread is
-// often what makes the app crash a moment later.
-const int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+// often what makes the app crash a moment later, and a program stopped
+// with ^C or kill must not lose what it already did. (Faults first: after
+// them, returning re-runs the instruction under the app's disposition.)
+const int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+                             SIGABRT, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+constexpr int kFaultSignals = 4;
 struct sigaction g_old_actions[sizeof(kFatalSignals) / sizeof(kFatalSignals[0])];
 bool g_fatal_installed;
 
 void onFatalSignal(int sig) {
   int n = static_cast<int>(sizeof(kFatalSignals) / sizeof(kFatalSignals[0]));
+  bool fault = false;
   for (int i = 0; i < n; ++i)
-    if (kFatalSignals[i] == sig)
+    if (kFatalSignals[i] == sig) {
       sigaction(sig, &g_old_actions[i], nullptr);
+      fault = i < kFaultSignals;
+    }
   // Not if the runtime itself faulted, nor while another thread reports.
   if (!t_in_runtime && pthread_mutex_trylock(&g_report_mu) == 0) {
     RuntimeScope scope;
     flushUiGroupsOf(0, true);
     pthread_mutex_unlock(&g_report_mu);
   }
-  // Returning re-runs the faulting instruction (or abort() raises again)
-  // under the app's own disposition.
+  // A fault happens again when the instruction re-runs; the others are
+  // sent again, both under the app's own (default) disposition.
+  if (!fault)
+    raise(sig);
 }
 
 void installFatalSignalFlush() {

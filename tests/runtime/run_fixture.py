@@ -79,7 +79,7 @@ def parse_source(path):
             m = re.search(r"//\s*UNSUPPORTED:\s*(\S+)", line)
             if m:
                 unsupported.append(m.group(1))
-            m = re.search(r"//\s*EXPECT-EXIT:\s*(\d+)", line)
+            m = re.search(r"//\s*EXPECT-EXIT:\s*(-?\d+)", line)
             if m:
                 exit_code = int(m.group(1))
             m = re.search(r"//\s*EXPECT-STDOUT:\s*(.+?)\s*$", line)
