@@ -9,7 +9,12 @@ cost of uisan-run (its own pack loading, libuisan's and the audit
 module's start-up).
 
   run_startup_benchmark.py --uisan-run build/runtime/uisan-run \\
-      [--app featherpad] [--app linguist] [--runs 21] [--smoke]
+      [--app featherpad] [--app linguist] [--runs 21] [--smoke] \\
+      [--before OTHER/uisan-run]
+
+--before adds a third run to each round: another build of uisan-run (an
+earlier commit's), so a change is measured against it on the same machine
+at the same time.
 """
 import argparse
 import glob
@@ -63,6 +68,7 @@ def main():
     ap.add_argument("--app", action="append", help="a Qt program (default: featherpad, linguist)")
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--smoke", action="store_true", help="one pair per program: checks it runs")
+    ap.add_argument("--before", help="another uisan-run to run alongside (an earlier build)")
     a = ap.parse_args()
     apps = a.app or ["featherpad", "linguist"]
     runs = 1 if a.smoke else a.runs
@@ -73,23 +79,32 @@ def main():
         exe = shutil.which(app)
         if not exe:
             sys.exit("%s is not installed (see .ci/packages.txt)" % app)
-        got = {"plain": [], "uisan": []}
+        got = {"plain": [], "uisan": [], "before": []}
         for _ in range(runs):
             got["plain"].append(start_up_cpu_ms([exe], env))
             got["uisan"].append(start_up_cpu_ms([a.uisan_run, "--", exe], env))
+            if a.before:
+                got["before"].append(start_up_cpu_ms([a.before, "--", exe], env))
+        added = lambda name: statistics.median(u - p for p, u in zip(got["plain"], got[name]))
         rows.append((app, statistics.median(got["plain"]), statistics.median(got["uisan"]),
-                     statistics.median(u - p for p, u in zip(got["plain"], got["uisan"]))))
+                     added("uisan"), statistics.median(got["before"]) if a.before else None,
+                     added("before") if a.before else None))
     if a.smoke:
         print("smoke run passed")
         return 0
     print("Machine: %s, %d CPUs; load average %.2f; Python %s" %
           (platform.platform(), os.cpu_count(), os.getloadavg()[0], platform.python_version()))
-    print("Command: %s --runs %d %s\n" % (os.path.basename(sys.argv[0]), runs,
-                                         " ".join("--app " + x for x in apps)))
-    print("| program (median of %d) | start-up CPU without uisan | with uisan-run | ratio | added (median of pairs) |" % runs)
-    print("|---|---|---|---|---|")
-    for app, plain, uisan, added in rows:
-        print("| %s | %.1f ms | %.1f ms | %.2fx | %+.1f ms |" % (app, plain, uisan, uisan / plain, added))
+    print("Command: %s --runs %d %s%s\n" % (os.path.basename(sys.argv[0]), runs,
+                                           " ".join("--app " + x for x in apps),
+                                           " --before " + a.before if a.before else ""))
+    before = " | with --before | its ratio | its added" if a.before else ""
+    print("| program (median of %d) | start-up CPU without uisan | with uisan-run | ratio | added (median of pairs)%s |"
+          % (runs, before))
+    print("|---|---|---|---|---|" + ("---|---|---|" if a.before else ""))
+    for app, plain, uisan, added, b, b_added in rows:
+        extra = " | %.1f ms | %.2fx | %+.1f ms" % (b, b / plain, b_added) if a.before else ""
+        print("| %s | %.1f ms | %.1f ms | %.2fx | %+.1f ms%s |" %
+              (app, plain, uisan, uisan / plain, added, extra))
     return 0
 
 

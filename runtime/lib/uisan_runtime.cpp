@@ -490,7 +490,6 @@ ThreadState *currentThread() {
     // A thread not started through us: its one-time set-up happens here.
     ++t_allocation_allowed;
     pthread_setspecific(g_key, t);
-    prepareUnwinderForThread();
     --t_allocation_allowed;
   }
   return t;
@@ -534,7 +533,6 @@ void threadStarted(ThreadState *t) {
   logThread(2, "thread ", t->uid, " started");
   g_registry.started(t, pthread_self());
   pthread_setspecific(g_key, t);
-  prepareUnwinderForThread();
 }
 
 namespace {
@@ -1094,7 +1092,8 @@ void needVtables() {
 
 void needVtablesForThread(const StackTrace &created) {
   AuditShared *shared = g_audit;
-  if (!shared || __atomic_load_n(&shared->vtables_patched, __ATOMIC_ACQUIRE))
+  if (!shared || !__atomic_load_n(&shared->toolkit_objects, __ATOMIC_ACQUIRE) ||
+      __atomic_load_n(&shared->vtables_patched, __ATOMIC_ACQUIRE))
     return;
   // A library's own threads (Qt's event reader, GLib's worker) do not run
   // the app's code; the app's first thread does.

@@ -1,5 +1,6 @@
 #include "uisan_stacktrace.h"
 #include "uisan_audit_names.h"
+#include "uisan_runtime.h"
 
 #include <atomic>
 #include <cstring>
@@ -147,10 +148,17 @@ void initUnwinder() {
 
 const char *unwinderName() { return g_unw_backtrace ? "libunwind" : "libgcc"; }
 
+__thread bool t_unwinder_ready __attribute__((tls_model("initial-exec")));
+
 void prepareUnwinderForThread() {
+  if (t_unwinder_ready)
+    return;
+  t_unwinder_ready = true;
   if (UnwBacktraceFn bt = g_unw_backtrace) {
+    ++t_allocation_allowed;
     void *pcs[2];
     bt(pcs, 2);
+    --t_allocation_allowed;
   }
 }
 
@@ -226,6 +234,7 @@ void captureStack(StackTrace &out, int max_frames) {
     return;
   if (max_frames > kMaxStackFrames)
     max_frames = kMaxStackFrames;
+  prepareUnwinderForThread();
   if (UnwBacktraceFn bt = g_unw_backtrace) {
     // A few more than asked for: the leading runtime frames are dropped.
     void *pcs[kMaxStackFrames + 8];

@@ -30,8 +30,11 @@ enum class CodeOrigin { Runtime, System, Framework, User };
 void initUnwinder();
 const char *unwinderName();
 /// Sets up the calling thread's unwinder state (libunwind's per-thread
-/// cache and TLS) ahead of its first stack, so that capturing one never
-/// allocates; call once per thread, where allocating is fine.
+/// cache and TLS) if that has not happened yet; captureStack() does it
+/// first thing, with the allocation this may cause (glibc allocates a
+/// dlopen'ed library's TLS at its first use in a thread) marked as the
+/// library's own (t_allocation_allowed). Only threads that capture a stack
+/// pay for it.
 void prepareUnwinderForThread();
 
 /// Records the text range of the runtime itself (call once at init).
