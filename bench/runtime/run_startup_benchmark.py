@@ -10,7 +10,7 @@ module's start-up).
 
   run_startup_benchmark.py --uisan-run build/runtime/uisan-run \\
       [--app featherpad] [--app linguist] [--runs 21] [--smoke] \\
-      [--before OTHER/uisan-run]
+      [--before OTHER/uisan-run] [--display :N]
 
 --before adds a third run to each round: another build of uisan-run (an
 earlier commit's), so a change is measured against it on the same machine
@@ -69,10 +69,14 @@ def main():
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--smoke", action="store_true", help="one pair per program: checks it runs")
     ap.add_argument("--before", help="another uisan-run to run alongside (an earlier build)")
+    ap.add_argument("--display", help="an X display (Xvfb) to start on, with Qt's xcb platform "
+                                      "(default: Qt's offscreen platform)")
     a = ap.parse_args()
     apps = a.app or ["featherpad", "linguist"]
     runs = 1 if a.smoke else a.runs
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR="/tmp")
+    if a.display:
+        env.update(DISPLAY=a.display, QT_QPA_PLATFORM="xcb")
     env.pop("UISAN_OPTIONS", None)
     rows = []
     for app in apps:
@@ -96,7 +100,8 @@ def main():
           (platform.platform(), os.cpu_count(), os.getloadavg()[0], platform.python_version()))
     print("Command: %s --runs %d %s%s\n" % (os.path.basename(sys.argv[0]), runs,
                                            " ".join("--app " + x for x in apps),
-                                           " --before " + a.before if a.before else ""))
+                                           (" --before " + a.before if a.before else "") +
+                                           (" --display " + a.display if a.display else "")))
     before = " | with --before | its ratio | its added" if a.before else ""
     print("| program (median of %d) | start-up CPU without uisan | with uisan-run | ratio | added (median of pairs)%s |"
           % (runs, before))
