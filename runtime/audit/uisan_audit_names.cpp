@@ -1,5 +1,6 @@
 #include "uisan_audit_names.h"
 
+#include "uisan_lines.h"
 #include "uisan_out.h"
 
 #include <cstring>
@@ -77,18 +78,13 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
   count_calls = false;
   if (cap)
     error[0] = '\0';
-  int line = 0;
-  for (const char *p = text ? text : ""; *p;) {
-    ++line;
-    const char *end = std::strchr(p, '\n');
-    if (!end)
-      end = p + std::strlen(p);
+  Lines lines(text);
+  const char *p, *end;
+  while (lines.next(p, end)) {
+    int line = lines.number();
     const char *q = skipSpace(p);
-    const char *next = *end ? end + 1 : end;
-    if (q == end || *q == '#' || *q == '\r') {
-      p = next;
+    if (q == end || *q == '#' || *q == '\r')
       continue;
-    }
     char key[32], value[256];
     q = skipSpace(word(q, key, sizeof(key)));
     if (!std::strcmp(key, "toolkit")) {
@@ -117,12 +113,10 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
       if (!n)
         std::strcpy(t.ui_thread_name, "UI thread");
       ++toolkit_count;
-      p = next;
       continue;
     }
     if (!std::strcmp(key, "count-calls")) {
       count_calls = true;
-      p = next;
       continue;
     }
     if (!std::strcmp(key, "remedy")) {
@@ -136,7 +130,6 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
         n = sizeof(t.remedy) - 1;
       std::memcpy(t.remedy, q, n);
       t.remedy[n] = '\0';
-      p = next;
       continue;
     }
     const KindName *kind = nullptr;
@@ -158,7 +151,6 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
     e.kind = kind->kind;
     e.toolkit = static_cast<uint8_t>(toolkit_count - 1);
     std::strcpy(e.text, value);
-    p = next;
   }
   return true;
 }

@@ -751,13 +751,17 @@ void flushUiGroupsOf(uint64_t uid, bool all) {
 }
 
 /// The open group of this call's function on this stack, or a new one
-/// (printing what the thread had open before). Report lock held.
-UiGroup *uiGroupFor(ReportKind kind, const Snapshot &thread, const StackTrace &st) {
+/// (printing what the thread had open before; `created` says which).
+/// Report lock held.
+UiGroup *uiGroupFor(ReportKind kind, const Snapshot &thread, const StackTrace &st,
+                    bool &created) {
   int user = firstUserIndex(st);
   uint64_t outer = groupKey(st, user);
+  created = false;
   for (UiGroup &g : g_ui_groups)
     if (g.used && g.kind == kind && g.thread.uid == thread.uid && g.outer == outer)
       return &g;
+  created = true;
   flushUiGroupsOf(thread.uid, false);
   UiGroup *slot = nullptr;
   for (UiGroup &g : g_ui_groups)
@@ -821,24 +825,11 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
   g_registry.lock();
   snapshotLocked(*t, s);
   g_registry.unlock();
-  if (g_flags.halt_on_error) {
-    UiGroup &g = g_ui_groups[0];
+  if (g_flags.halt_on_error) // what was open first; this report ends the process
     flushUiGroupsOf(0, true);
-    g.used = true;
-    g_open_ui_groups.fetch_add(1, std::memory_order_relaxed);
-    g.kind = kind;
-    g.thread = s;
-    g.stack = st;
-    g.more = 0;
-    g.what = what;
-    g.stub = stub;
-    g.ui_thread = ui_thread;
-    g.ctx = ctx;
-    flushUiGroup(g); // exits
-  }
-  UiGroup *g = uiGroupFor(kind, s, st);
-  if (g->serial == g_ui_group_serial && g->more == 0 && g->stack.size == st.size &&
-      !std::memcmp(g->stack.pc, st.pc, sizeof(st.pc[0]) * static_cast<size_t>(st.size))) {
+  bool created = false;
+  UiGroup *g = uiGroupFor(kind, s, st, created);
+  if (created) {
     // A new group: this call is its report.
     g->what = what;
     g->stub = stub;
@@ -850,6 +841,8 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
       g->calls[g->more] = {st.pc[firstUserIndex(st)], what, stub, false};
     ++g->more;
   }
+  if (g_flags.halt_on_error)
+    flushUiGroup(*g); // exits with exitcode
   if (ctor)
     rememberReportedObject(object, static_cast<int>(g - g_ui_groups));
   pthread_mutex_unlock(&g_report_mu);

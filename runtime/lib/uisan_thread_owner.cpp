@@ -1,5 +1,6 @@
 #include "uisan_thread_owner.h"
 #include "uisan_audit_names.h"
+#include "uisan_lines.h"
 #include "uisan_out.h"
 
 #include <cstring>
@@ -32,19 +33,14 @@ bool ThreadSpec::parse(const char *text, char *error, size_t cap) {
   count_ = 0;
   if (cap)
     error[0] = '\0';
-  int line = 0;
-  for (const char *p = text ? text : ""; *p;) {
-    ++line;
-    const char *end = std::strchr(p, '\n');
-    if (!end)
-      end = p + std::strlen(p);
-    const char *next = *end ? end + 1 : end;
-    const char *b = p, *e = end;
+  Lines lines(text);
+  const char *b, *e;
+  while (lines.next(b, e)) {
+    int line = lines.number();
     while (b < e && (*b == ' ' || *b == '\t'))
       ++b;
     while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
       --e;
-    p = next;
     if (b == e || *b == '#')
       continue;
     const char *space = static_cast<const char *>(std::memchr(b, ' ', e - b));
