@@ -821,6 +821,18 @@ void reportUiCall(ReportKind kind, ThreadState *t, const char *what, uint64_t ct
     pthread_mutex_unlock(&g_report_mu);
     return;
   }
+  if (stub) {
+    // Suppressed by the API's name (qualified, or with its signature):
+    // neither a report nor part of another's.
+    char signature[256];
+    apiSignature(stub, signature, sizeof(signature));
+    if (g_suppressions.matchesName(kind, stub->api) ||
+        g_suppressions.matchesName(kind, signature)) {
+      logLine(1, "suppressed a ", reportKindName(kind), " report");
+      pthread_mutex_unlock(&g_report_mu);
+      return;
+    }
+  }
   Snapshot s;
   g_registry.lock();
   snapshotLocked(*t, s);

@@ -23,6 +23,17 @@ namespace {
 
 uintptr_t g_runtime_begin, g_runtime_end;
 
+// The sanitizer runtimes' code (ASan, TSan, ... of a sanitizer-built app,
+// preloaded ahead of libuisan): their interceptors stand between the app and
+// ours, so their frames lead every stack libuisan captures in the app's
+// calls; like libuisan's own, they are not where the app made the call.
+struct CodeRange {
+  uintptr_t begin, end;
+};
+constexpr int kMaxInterposerRanges = 8;
+CodeRange g_interposers[kMaxInterposerRanges];
+int g_interposer_count;
+
 // libunwind's unw_backtrace (with its per-thread trace cache) is ~10x faster
 // than libgcc's _Unwind_Backtrace, which matters on every pthread_create.
 // It is dlopen'ed RTLD_LOCAL so that its _Unwind_* and backtrace symbols
@@ -162,11 +173,37 @@ void prepareUnwinderForThread() {
   }
 }
 
+namespace {
+
+int findInterposers(struct dl_phdr_info *info, size_t, void *) {
+  const char *name = info->dlpi_name ? info->dlpi_name : "";
+  const char *slash = std::strrchr(name, '/');
+  const char *base = slash ? slash + 1 : name;
+  static const char *const kSanitizers[] = {"libasan.so", "libtsan.so", "libubsan.so",
+                                            "libhwasan.so", "liblsan.so", "libclang_rt."};
+  bool sanitizer = false;
+  for (const char *s : kSanitizers)
+    sanitizer |= !std::strncmp(base, s, std::strlen(s));
+  if (!sanitizer)
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum && g_interposer_count < kMaxInterposerRanges; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+      g_interposers[g_interposer_count++] = {info->dlpi_addr + ph.p_vaddr,
+                                             info->dlpi_addr + ph.p_vaddr + ph.p_memsz};
+  }
+  return 0;
+}
+
+} // namespace
+
 void initCodeOrigins() {
   RangeQuery q{reinterpret_cast<uintptr_t>(&initCodeOrigins), 0, 0};
   dl_iterate_phdr(findRange, &q);
   g_runtime_begin = q.begin;
   g_runtime_end = q.end;
+  g_interposer_count = 0;
+  dl_iterate_phdr(findInterposers, nullptr);
 }
 
 void setAppModules(const char *program, const char *extra) {
@@ -187,7 +224,12 @@ bool isSystemSourceFile(const char *file) {
 }
 
 bool isRuntimeAddress(uintptr_t pc) {
-  return pc >= g_runtime_begin && pc < g_runtime_end;
+  if (pc >= g_runtime_begin && pc < g_runtime_end)
+    return true;
+  for (int i = 0; i < g_interposer_count; ++i)
+    if (pc >= g_interposers[i].begin && pc < g_interposers[i].end)
+      return true;
+  return false;
 }
 
 void declareFrameworkModule(const void *address) {

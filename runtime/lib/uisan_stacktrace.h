@@ -56,7 +56,8 @@ bool isSystemSourceFile(const char *file);
 /// Declares the module containing `address` as framework code.
 void declareFrameworkModule(const void *address);
 CodeOrigin classifyAddress(uintptr_t pc);
-/// True for an address inside libuisan (or the unit-test binary's core).
+/// True for an address inside libuisan (or the unit-test binary's core), or
+/// inside a sanitizer runtime's interceptors, which stand in front of ours.
 bool isRuntimeAddress(uintptr_t pc);
 
 } // namespace uisan

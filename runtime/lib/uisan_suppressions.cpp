@@ -158,6 +158,15 @@ bool Suppressions::load(const char *path, char *error, size_t error_cap) {
   return parse(text, path, error, error_cap);
 }
 
+bool Suppressions::matchesName(ReportKind kind, const char *name) const {
+  for (int i = 0; i < count_; ++i)
+    if (entries_[i].kind == kind && suppressionPatternMatches(entries_[i].pattern, name)) {
+      ++hits_[i];
+      return true;
+    }
+  return false;
+}
+
 bool Suppressions::matches(const Report &r) const {
   for (int i = 0; i < count_; ++i) {
     const Entry &e = entries_[i];

@@ -22,6 +22,10 @@ public:
   /// Reads and parses a file.
   bool load(const char *path, char *error, size_t error_cap);
   bool matches(const Report &report) const;
+  /// True when a line of `kind` matches the UI call's name alone: a call
+  /// grouped into another's report is dropped by it as its own report
+  /// would be.
+  bool matchesName(ReportKind kind, const char *name) const;
   int size() const { return count_; }
   /// Hits per entry, for verbosity output.
   int hits(int i) const { return hits_[i]; }
