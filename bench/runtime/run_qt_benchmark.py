@@ -50,8 +50,9 @@ def main():
     # The run under uisan-run must actually intercept the calls.
     p = subprocess.run([a.uisan_run, "--options", "verbosity=1", "--", a.bench, "4"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    m = re.search(r"(\d+) API\(s\) intercepted so far, (\d+) vtable slot", p.stderr)
-    if not m or int(m.group(1)) == 0:
+    m = re.search(r"coverage: qt: \d+ librar(?:y|ies), (\d+) UI APIs stubbed, (\d+) calls checked",
+                  p.stderr)
+    if not m or int(m.group(1)) == 0 or int(m.group(2)) == 0:
         sys.exit("uisan-run did not intercept the Qt program's calls:\n" + p.stderr)
 
     def side_by_side(args, runs):

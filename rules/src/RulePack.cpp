@@ -408,7 +408,12 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
           : Kind == "first-caller" ? UiThreadRule::Kind::FirstCaller
                                    : UiThreadRule::Kind::Context;
     R.Functions = globs(T->find("functions"));
+    R.Libraries = strings(T->find("libraries"));
     P->UiThread = std::move(R);
+  }
+  if (const JsonValue *L = J.find("library_threads")) {
+    P->LibraryThreads.Names = strings(L->find("names"));
+    P->LibraryThreads.Creators = globs(L->find("creators"));
   }
   return P;
 }

@@ -15,9 +15,9 @@
 #include "uisan_audit_abi.h"
 #include "uisan_audit_elf.h"
 #include "uisan_audit_names.h"
+#include "uisan_out.h"
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -40,6 +40,7 @@ constexpr uint32_t kCacheSize = 1u << 15; // > 2 * kAuditMaxStubs
 struct Object {
   const struct link_map *map;
   int toolkit; // -1: not a toolkit library
+  bool ui_thread_only; // holds only calls that set the UI thread (libgio)
   bool runtime; // libuisan.so
   bool caller;  // its calls are checked
   bool patched; // its vtables went through patchVtables()
@@ -80,9 +81,15 @@ struct Lock {
 
 void warn(const char *a, const char *b = "") {
   char buf[512];
-  int n = std::snprintf(buf, sizeof(buf), "uisan: audit: %s%s\n", a, b);
-  if (n > 0 && write(2, buf, static_cast<size_t>(n) < sizeof(buf) ? n : sizeof(buf) - 1) < 0)
-    return;
+  Out out(buf, sizeof(buf));
+  out.str("uisan: audit: ").str(a).str(b).str("\n");
+  out.flushTo(2);
+}
+
+/// `text` into the fixed buffer `out` of `cap` bytes, cut to fit.
+void copyText(char *out, size_t cap, const char *text) {
+  Out o(out, cap);
+  o.str(text);
 }
 
 /// The spec from uisan-run, read from the process's initial environment:
@@ -108,7 +115,7 @@ bool readEnv(const char *key, char *buf, size_t cap) {
     const char *var = env + i;
     size_t len = std::strlen(var);
     if (!std::strncmp(var, key, key_len) && var[key_len] == '=') {
-      std::snprintf(buf, cap, "%s", var + key_len + 1);
+      copyText(buf, cap, var + key_len + 1);
       return true;
     }
     i += len + 1;
@@ -133,6 +140,10 @@ unsigned char *stubCode(uint32_t i) { return g_code + kPage + i * kAuditStubCode
 /// Writes the code of one stub (see uisan_audit_abi.h).
 void emitStub(uint32_t i) {
   unsigned char *s = stubCode(i), *p = s;
+  if (g_shared->count_calls) {
+    *p++ = 0xf0; *p++ = 0x48; *p++ = 0xff; *p++ = 0x05; // lock incq calls(%rip)
+    put32(p, rel(&g_stubs[i].calls, p + 4));
+  }
   const unsigned char tp[] = {0x64, 0x4c, 0x8b, 0x1c, 0x25, 0x10, 0, 0, 0}; // mov %fs:0x10,%r11
   std::memcpy(p, tp, sizeof(tp));
   p += sizeof(tp);
@@ -179,6 +190,7 @@ bool createRegion() {
   auto *base = static_cast<unsigned char *>(m);
   g_shared = reinterpret_cast<AuditShared *>(base);
   g_stubs = reinterpret_cast<AuditStub *>(base + header);
+  g_shared->stubs = g_stubs;
   g_code = base + header + data;
   // Page 0 of the code: the pass-through used until libuisan.so attaches.
   const unsigned char pass[] = {0x41, 0xff, 0x23}; // jmp *(%r11): AuditStub::real
@@ -323,11 +335,15 @@ void patchVtable(const ElfW(Sym) &sym, const char *name, void *ctx) {
   // Only the vtables of UI classes: "_ZTV" + the class's mangled name.
   QualifiedName cls;
   char member[200];
-  if (name[4] == 'N') // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
-    std::snprintf(member, sizeof(member), "_ZN%.*s1xEv", static_cast<int>(std::strlen(name) - 6),
-                  name + 5);
-  else // _ZTV6QLabel -> _ZN6QLabel1xEv
-    std::snprintf(member, sizeof(member), "_ZN%s1xEv", name + 4);
+  Out m(member, sizeof(member));
+  m.str("_ZN");
+  if (name[4] == 'N') { // nested: _ZTVN2ns3FooE -> _ZN2ns3Foo1xEv
+    for (const char *c = name + 5; c < name + std::strlen(name) - 1; ++c)
+      m.ch(*c);
+  } else { // _ZTV6QLabel -> _ZN6QLabel1xEv
+    m.str(name + 4);
+  }
+  m.str("1xEv");
   if (!qualifiedName(member, cls) ||
       !isUiClass(g_spec, w->object->toolkit, cls, cachedHierarchy(w->object->toolkit)))
     return;
@@ -354,7 +370,7 @@ bool setRelroWritable(const ObjectLayout &layout, bool writable) {
 void patchVtables() {
   SymbolWalk count{nullptr, nullptr, 0};
   for (int i = 0; i < g_object_count; ++i)
-    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+    if (g_objects[i].map && g_objects[i].toolkit >= 0 && !g_objects[i].ui_thread_only) {
       count.object = &g_objects[i];
       forEachSymbol(g_objects[i].map, addFunction, &count);
     }
@@ -368,10 +384,19 @@ void patchVtables() {
   FunctionTable table{static_cast<FunctionTable::Entry *>(m), size - 1};
   SymbolWalk fill{nullptr, &table, 0};
   for (int i = 0; i < g_object_count; ++i)
-    if (g_objects[i].map && g_objects[i].toolkit >= 0) {
+    if (g_objects[i].map && g_objects[i].toolkit >= 0 && !g_objects[i].ui_thread_only) {
       fill.object = &g_objects[i];
       forEachSymbol(g_objects[i].map, addFunction, &fill);
     }
+  if (g_trace) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    char line[120];
+    Out out(line, sizeof(line));
+    out.str("function table: ").udec(count.count).str(" functions, at ");
+    out.dec(t.tv_sec * 1000 + t.tv_nsec / 1000000).str(" ms of CPU");
+    warn(line);
+  }
   for (int i = 0; i < g_object_count; ++i) {
     Object &o = g_objects[i];
     if (!o.map || o.toolkit < 0 || o.patched)
@@ -395,7 +420,30 @@ void patchVtables() {
   munmap(m, bytes);
 }
 
-/// The module's stand-in for libuisan.so's __uisan_audit_attach.
+/// AuditShared::patch_vtables: patches the start-up toolkit libraries'
+/// vtables, once, when libuisan first needs them (see uisan_audit_abi.h).
+void patchVtablesOnce() {
+  Lock lock;
+  if (__atomic_load_n(&g_shared->vtables_patched, __ATOMIC_ACQUIRE))
+    return;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+  patchVtables();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+  __atomic_store_n(&g_shared->vtables_patched, 1, __ATOMIC_RELEASE);
+  if (g_trace) {
+    char line[120];
+    long tenths = ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec)) / 100000;
+    Out out(line, sizeof(line));
+    out.str("vtables patched in ").dec(tenths / 10).ch('.').dec(tenths % 10).str(" ms of CPU, ");
+    out.udec(g_shared->vtable_slots).str(" slots");
+    warn(line);
+  }
+}
+
+/// The module's stand-in for libuisan.so's __uisan_audit_attach. The
+/// start-up objects are relocated by now; their vtables are patched later,
+/// when libuisan calls patch_vtables.
 AuditShared *attach(void *slow_path, uint64_t main_thread) {
   if (!g_shared)
     return nullptr;
@@ -406,16 +454,7 @@ AuditShared *attach(void *slow_path, uint64_t main_thread) {
     __atomic_store_n(&g_shared->slow_path, slow_path, __ATOMIC_RELEASE);
   Lock lock;
   g_attached = true;
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  patchVtables();
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  if (g_trace) {
-    char line[120];
-    std::snprintf(line, sizeof(line), "vtables patched in %.1f ms",
-                  (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-    warn(line);
-  }
+  g_shared->patch_vtables = patchVtablesOnce;
   return g_shared;
 }
 
@@ -452,13 +491,16 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
     uint16_t flags = 0;
     if (qualifiedName(symbol, name))
       flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy(def->toolkit));
+    if (def->ui_thread_only)
+      flags &= kStubSetsUiThread;
     int32_t stub = -1;
     if (flags) {
       uint32_t i = g_shared->stub_count;
       if (i < kAuditMaxStubs && ensureCode(i)) {
         AuditStub &s = g_stubs[i];
         s.real = reinterpret_cast<void *>(address);
-        s.ui_slot = &g_shared->ui_thread[def->toolkit];
+        s.toolkit_ui = &g_shared->ui_thread[def->toolkit];
+        s.ui_slot = flags & kStubSetsUiThread ? &g_shared->never : s.toolkit_ui;
         s.api = keep(name.text);
         s.symbol = keep(symbol);
         s.toolkit = static_cast<uint16_t>(def->toolkit);
@@ -467,9 +509,10 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
         __atomic_store_n(&g_shared->stub_count, i + 1, __ATOMIC_RELEASE);
         if (g_trace) {
           char line[400];
-          std::snprintf(line, sizeof(line), "stub %u: %s [%s%s] (%s)", i, name.text,
-                        flags & kStubIsUi ? "ui" : "", flags & kStubSetsUiThread ? " sets-ui-thread" : "",
-                        symbol);
+          Out out(line, sizeof(line));
+          out.str("stub ").udec(i).str(": ").str(name.text).str(" [");
+          out.str(flags & kStubIsUi ? "ui" : "").str(flags & kStubSetsUiThread ? " sets-ui-thread" : "");
+          out.str("] (").str(symbol).str(")");
           warn(line);
         }
         stub = static_cast<int32_t>(i);
@@ -500,18 +543,33 @@ __attribute__((visibility("default"))) unsigned int la_version(unsigned int vers
   if (readEnv("UISAN_AUDIT_SPEC", spec, sizeof(spec))) {
     char error[160];
     if (!g_spec.parse(spec, error, sizeof(error))) {
-      std::snprintf(g_shared->spec_error, sizeof(g_shared->spec_error), "%s", error);
+      copyText(g_shared->spec_error, sizeof(g_shared->spec_error), error);
       warn("UISAN_AUDIT_SPEC: ", error);
     }
   }
   g_shared->toolkit_count = static_cast<uint32_t>(g_spec.toolkit_count);
+  g_shared->count_calls = g_spec.count_calls;
   for (int k = 0; k < g_spec.toolkit_count; ++k) {
     AuditToolkit &t = g_shared->toolkits[k];
-    std::snprintf(t.name, sizeof(t.name), "%s", g_spec.toolkits[k].name);
-    std::snprintf(t.ui_thread_name, sizeof(t.ui_thread_name), "%s",
-                  g_spec.toolkits[k].ui_thread_name);
-    std::snprintf(t.remedy, sizeof(t.remedy), "%s", g_spec.toolkits[k].remedy);
+    copyText(t.name, sizeof(t.name), g_spec.toolkits[k].name);
+    copyText(t.ui_thread_name, sizeof(t.ui_thread_name), g_spec.toolkits[k].ui_thread_name);
+    copyText(t.remedy, sizeof(t.remedy), g_spec.toolkits[k].remedy);
     t.kind = g_spec.toolkits[k].kind;
+    size_t used = 0;
+    for (int e = 0; e < g_spec.entry_count; ++e) {
+      const SpecEntry &entry = g_spec.entries[e];
+      if (entry.toolkit != k || entry.kind != EntryKind::SetsUiThread)
+        continue;
+      size_t n = std::strlen(entry.text);
+      if (used + n + 3 >= sizeof(t.setters))
+        break;
+      if (used) {
+        std::memcpy(t.setters + used, ", ", 2);
+        used += 2;
+      }
+      std::memcpy(t.setters + used, entry.text, n + 1);
+      used += n;
+    }
   }
   g_enabled = g_spec.toolkit_count > 0;
   return version < LAV_CURRENT ? version : LAV_CURRENT;
@@ -531,7 +589,7 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
   if (!slot)
     return 0;
   Object &o = *slot;
-  o = Object{map, -1, false, false, false, o.generation + 1};
+  o = Object{map, -1, false, false, false, false, o.generation + 1};
   *cookie = reinterpret_cast<uintptr_t>(&o);
   const char *path = map->l_name ? map->l_name : "";
   const char *base = baseName(path);
@@ -543,10 +601,17 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
     return 0;
   if (startsWith(base, "libstdc++.so"))
     g_rtti.setRuntime(map);
-  o.toolkit = g_spec.toolkitOfLibrary(path);
+  o.toolkit = g_spec.toolkitOfLibrary(path, &o.ui_thread_only);
+  if (o.toolkit >= 0 && o.ui_thread_only) {
+    // Only its UI-thread setters get stubs: no classes, no vtables, and
+    // calls from inside it are not the toolkit's.
+    o.patched = true;
+    return LA_FLG_BINDTO;
+  }
   if (o.toolkit >= 0) {
     g_rtti.addObject(map);
     ++g_shared->toolkit_objects;
+    ++g_shared->toolkits[o.toolkit].objects;
     // Its range, for "a call from inside the toolkit" (mapped by now).
     ObjectLayout layout;
     if (objectLayout(map, layout) && g_shared->range_count < AuditShared::kMaxRanges) {
@@ -576,7 +641,7 @@ __attribute__((visibility("default"))) unsigned int la_objclose(uintptr_t *cooki
   if (!o)
     return 0;
   Lock lock;
-  if (o->toolkit >= 0)
+  if (o->toolkit >= 0 && !o->ui_thread_only)
     g_rtti.removeObject(o->map);
   // Cached decisions about its addresses die with it; its slot is reused
   // only through a new generation.

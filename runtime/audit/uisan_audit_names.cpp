@@ -1,8 +1,9 @@
 #include "uisan_audit_names.h"
 
 #include "uisan/rules/Wildcard.h"
+#include "uisan_lines.h"
+#include "uisan_out.h"
 
-#include <cstdio>
 #include <cstring>
 
 namespace uisan {
@@ -40,15 +41,18 @@ struct KindName {
   EntryKind kind;
 };
 const KindName kKinds[] = {
-    {"library", EntryKind::Library},   {"sets-ui-thread", EntryKind::SetsUiThread},
+    {"library", EntryKind::Library},   {"ui-thread-library", EntryKind::UiThreadLibrary},
+    {"sets-ui-thread", EntryKind::SetsUiThread},
     {"class", EntryKind::Class},       {"class-only", EntryKind::ClassOnly},
     {"function", EntryKind::Function}, {"prefix", EntryKind::Prefix},
     {"except", EntryKind::Except},
 };
 
 bool fail(char *error, size_t cap, int line, const char *why, const char *what) {
-  std::snprintf(error, cap, "line %d: %s%s%s%s", line, why, what[0] ? " '" : "", what,
-                what[0] ? "'" : "");
+  Out out(error, cap);
+  out.str("line ").dec(line).str(": ").str(why);
+  if (what[0])
+    out.str(" '").str(what).str("'");
   return false;
 }
 
@@ -57,20 +61,16 @@ bool fail(char *error, size_t cap, int line, const char *why, const char *what) 
 bool Spec::parse(const char *text, char *error, size_t cap) {
   toolkit_count = 0;
   entry_count = 0;
+  count_calls = false;
   if (cap)
     error[0] = '\0';
-  int line = 0;
-  for (const char *p = text ? text : ""; *p;) {
-    ++line;
-    const char *end = std::strchr(p, '\n');
-    if (!end)
-      end = p + std::strlen(p);
+  Lines lines(text);
+  const char *p, *end;
+  while (lines.next(p, end)) {
+    int line = lines.number();
     const char *q = skipSpace(p);
-    const char *next = *end ? end + 1 : end;
-    if (q == end || *q == '#' || *q == '\r') {
-      p = next;
+    if (q == end || *q == '#' || *q == '\r')
       continue;
-    }
     char key[32], value[256];
     q = skipSpace(word(q, key, sizeof(key)));
     if (!std::strcmp(key, "toolkit")) {
@@ -99,7 +99,10 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
       if (!n)
         std::strcpy(t.ui_thread_name, "UI thread");
       ++toolkit_count;
-      p = next;
+      continue;
+    }
+    if (!std::strcmp(key, "count-calls")) {
+      count_calls = true;
       continue;
     }
     if (!std::strcmp(key, "remedy")) {
@@ -113,7 +116,6 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
         n = sizeof(t.remedy) - 1;
       std::memcpy(t.remedy, q, n);
       t.remedy[n] = '\0';
-      p = next;
       continue;
     }
     const KindName *kind = nullptr;
@@ -135,20 +137,23 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
     e.kind = kind->kind;
     e.toolkit = static_cast<uint8_t>(toolkit_count - 1);
     std::strcpy(e.text, value);
-    p = next;
   }
   return true;
 }
 
-int Spec::toolkitOfLibrary(const char *path) const {
+int Spec::toolkitOfLibrary(const char *path, bool *ui_thread_only) const {
   const char *slash = std::strrchr(path, '/');
   const char *base = slash ? slash + 1 : path;
   for (int i = 0; i < entry_count; ++i) {
     const SpecEntry &e = entries[i];
-    if (e.kind != EntryKind::Library)
+    bool setters = e.kind == EntryKind::UiThreadLibrary;
+    if (e.kind != EntryKind::Library && !(setters && ui_thread_only))
       continue;
-    if (globMatches(e.text, std::strchr(e.text, '/') ? path : base))
+    if (globMatches(e.text, std::strchr(e.text, '/') ? path : base)) {
+      if (ui_thread_only)
+        *ui_thread_only = setters;
       return e.toolkit;
+    }
   }
   return -1;
 }
@@ -318,8 +323,9 @@ bool qualifiedName(const char *symbol, QualifiedName &out) {
         m.add("St");
         continue;
       }
-      char len[8];
-      std::snprintf(len, sizeof(len), "%zu", parts[i].len);
+      char len[24];
+      Out digits(len, sizeof(len));
+      digits.udec(parts[i].len);
       m.add(len);
       m.add(parts[i].p, parts[i].len);
     }
@@ -420,6 +426,7 @@ uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const Quali
       has_class_rules = true;
       break;
     case EntryKind::Library:
+    case EntryKind::UiThreadLibrary:
       break;
     }
   }

@@ -22,6 +22,8 @@ bool globMatches(const char *pattern, const char *text);
 /// One line of the spec, after its toolkit line.
 enum class EntryKind : uint8_t {
   Library,      ///< a toolkit shared object: glob on the file name (or path if it has '/')
+  UiThreadLibrary, ///< a shared object holding only sets-ui-thread functions (libgio's
+                   ///< g_application_run): same glob; its other functions are left alone
   SetsUiThread, ///< first-caller: calling it makes the thread the UI thread
   Class,        ///< methods of the class and of its subclasses are UI calls
   ClassOnly,    ///< methods of the class itself are UI calls
@@ -46,7 +48,8 @@ struct SpecToolkit {
 /// The toolkit spec. Text format, one item per line:
 ///   toolkit NAME main|first-caller UI-THREAD-NAME...
 ///   remedy TEXT...
-///   library|sets-ui-thread|class|class-only|function|prefix|except TEXT
+///   library|ui-thread-library|sets-ui-thread|class|class-only|function|prefix|except TEXT
+///   count-calls
 /// Item lines belong to the toolkit line above them; '#' starts a comment.
 struct Spec {
   static constexpr int kMaxEntries = 1024;
@@ -54,12 +57,16 @@ struct Spec {
   int toolkit_count;
   SpecEntry entries[kMaxEntries];
   int entry_count;
+  /// `count-calls` (a line of its own, anywhere): stubs count their calls.
+  bool count_calls;
 
   /// Parses `text`; on a bad line returns false with "line N: why" in
   /// `error`. The entries before the bad line stay usable.
   bool parse(const char *text, char *error, size_t error_cap);
   /// The toolkit whose `library` entries match the object at `path`, or -1.
-  int toolkitOfLibrary(const char *path) const;
+  /// With `ui_thread_only`, `ui-thread-library` entries match too, and it
+  /// says which kind matched.
+  int toolkitOfLibrary(const char *path, bool *ui_thread_only = nullptr) const;
 };
 
 /// A symbol's qualified name, split into its components.

@@ -89,6 +89,13 @@ UISAN_EXPORT void __uisan_declare_framework(const void *address_in_module) {
   declareFrameworkModule(address_in_module);
 }
 
+// For tests/runtime/malloc_guard.c: whether an allocation now would be the
+// runtime's own, on an intercept or report path (the rule is that there is
+// none). Start-up allocates (dlopen of libunwind, atexit) and is excluded.
+UISAN_EXPORT int __uisan_testing_in_runtime(void) {
+  return t_in_runtime > 0 && !t_allocation_allowed && runtimeReady();
+}
+
 // The hand-over point of uisan-run's audit module (uisan_audit_abi.h): the
 // module binds libuisan's own call to this symbol to its definition. This
 // one runs when no audit module is loaded.

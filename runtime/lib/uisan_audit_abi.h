@@ -7,6 +7,7 @@
 // the audit module creates; both sides read and write it directly.
 //
 // A stub, entered exactly as the API would be:
+//    (lock incq calls(%rip)        ; only when counting calls, verbosity >= 1)
 //     mov  %fs:0x10, %r11          ; the calling thread (pthread_self)
 //     mov  ui_slot(%rip), %r10     ; &AuditShared::ui_thread[toolkit]
 //     cmp  (%r10), %r11
@@ -19,8 +20,12 @@
 // as the caller left them.
 //
 // The same stubs replace virtual functions of UI classes in the toolkit
-// libraries' own vtables (patched once the libraries are relocated), so
-// virtual calls on toolkit objects are seen as well.
+// libraries' own vtables, so virtual calls on toolkit objects are seen as
+// well. That costs most of the start-up (~8 ms of CPU for Qt Widgets), and
+// a virtual call can only be off the UI thread once there is another
+// thread, so it is done lazily: libuisan calls patch_vtables when the app
+// starts its first thread, or a thread other than the UI thread first
+// makes a UI call.
 #ifndef UISAN_AUDIT_ABI_H
 #define UISAN_AUDIT_ABI_H
 
@@ -28,7 +33,7 @@
 
 namespace uisan {
 
-constexpr uint32_t kAuditAbiVersion = 1;
+constexpr uint32_t kAuditAbiVersion = 3;
 constexpr int kAuditMaxToolkits = 16;
 constexpr uint32_t kAuditMaxStubs = 16384;
 /// Bytes of code per stub; code is generated a page at a time and never
@@ -50,12 +55,19 @@ enum class AuditUiKind : uint8_t { Main, FirstCaller };
 /// One intercepted API.
 struct AuditStub {
   void *real;          ///< the API itself
-  uint64_t *ui_slot;   ///< &AuditShared::ui_thread[toolkit]
+  /// What the stub compares the calling thread with: the toolkit's UI
+  /// thread (&AuditShared::ui_thread[toolkit]), or for a call that sets it,
+  /// &AuditShared::never (0), so that every call of it reaches the slow path.
+  uint64_t *ui_slot;
+  uint64_t *toolkit_ui; ///< &AuditShared::ui_thread[toolkit]
   const char *api;     ///< qualified name, e.g. "QLabel::setText"
   const char *symbol;  ///< the symbol as bound (mangled for C++)
   uint16_t toolkit;
   uint16_t flags;
   uint32_t index;
+  /// Calls through the stub, counted only with AuditShared::count_calls
+  /// (verbosity >= 1): the stub then starts with a `lock incq` of it.
+  uint64_t calls;
 };
 
 struct AuditToolkit {
@@ -65,6 +77,18 @@ struct AuditToolkit {
   AuditUiKind kind;
   /// The first function that set the UI thread (first-caller), for logs.
   const char *set_by;
+  /// The calls that set the UI thread (first-caller), ", "-separated, for
+  /// the message about UI calls made before any of them.
+  char setters[160];
+  /// The UI thread is the main thread because UI calls came before any
+  /// setter: a setter called on another thread still takes it over.
+  uint8_t ui_fallback;
+  /// The first UI call made before the UI thread was known, if any.
+  const char *early_call;
+  /// Objects of this toolkit loaded (its libraries), for the coverage line.
+  uint32_t objects;
+  /// UI calls made off its UI thread (reported or not).
+  uint64_t off_thread_calls;
 };
 
 struct AuditShared {
@@ -77,6 +101,8 @@ struct AuditShared {
   /// Each toolkit's UI thread as its thread pointer (pthread_self()); 0
   /// while unknown. A thread pointer is never 0, so 0 never matches.
   uint64_t ui_thread[kAuditMaxToolkits];
+  /// Always 0: the slot the stubs of UI-thread setters compare with.
+  uint64_t never;
   AuditToolkit toolkits[kAuditMaxToolkits];
   /// Counters, for verbosity=1 and the benchmarks.
   uint32_t stub_count;       ///< APIs intercepted
@@ -86,6 +112,12 @@ struct AuditShared {
   uint32_t stubs_exhausted;  ///< UI APIs left unchecked: no stub free
   uint32_t vtable_slots;     ///< virtual functions routed through stubs
   char spec_error[160];      ///< a bad UISAN_AUDIT_SPEC line, if any
+  uint32_t count_calls;      ///< the stubs count their calls (AuditStub::calls)
+  AuditStub *stubs;          ///< the records, [0, stub_count) in use
+  /// Patches the vtables of the toolkit libraries loaded at start-up; set
+  /// at attach, idempotent and thread-safe. vtables_patched says it ran.
+  void (*patch_vtables)();
+  uint32_t vtables_patched;
   /// Address ranges of the toolkit libraries: a call from inside them is
   /// the toolkit's own business (a virtual call through a patched vtable).
   static constexpr int kMaxRanges = 256;

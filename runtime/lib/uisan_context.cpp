@@ -5,12 +5,6 @@ namespace uisan {
 void RunTable::init() {
   pthread_mutex_init(&mu_, nullptr);
   next_id_ = 1;
-  for (Record &r : records_) {
-    r.id.store(0);
-    r.state.store(kFree);
-    r.session = 0;
-    r.ended_at.size = 0;
-  }
 }
 
 uint64_t RunTable::begin(uint64_t session) {
@@ -62,8 +56,7 @@ void ExecutorTable::init() {
   pthread_mutex_init(&mu_, nullptr);
   next_id_ = 1;
   hint_ = 0;
-  for (Record &r : records_)
-    r.id = 0;
+  high_water_ = 0;
 }
 
 uint64_t ExecutorTable::create(const char *kind, uint64_t creator_uid,
@@ -80,6 +73,8 @@ uint64_t ExecutorTable::create(const char *kind, uint64_t creator_uid,
     r.creator_uid = creator_uid;
     r.created = created;
     hint_ = (i + 1) % kMaxExecutors;
+    if (i >= high_water_)
+      high_water_ = i + 1;
     handle = (r.id << 12) | static_cast<uint64_t>(i);
     break;
   }

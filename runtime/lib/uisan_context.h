@@ -17,6 +17,9 @@ class RunTable {
 public:
   static constexpr int kMaxRuns = 1024; // live at once; older records are recycled
 
+  /// Call once, on a zero-initialized table (static storage, or value-
+  /// initialized): the records are not written here, so that start-up does
+  /// not touch the pages of a table a program may never use.
   void init();
   /// A new live run of `session`, or 0 when kMaxRuns runs are live.
   uint64_t begin(uint64_t session);
@@ -60,6 +63,7 @@ public:
     StackTrace created;
   };
 
+  /// Call once, on a zero-initialized table (as RunTable::init).
   void init();
   /// A handle, or 0 when the table is full.
   uint64_t create(const char *kind, uint64_t creator_uid, const StackTrace &created);
@@ -67,14 +71,16 @@ public:
   bool shutdown(uint64_t handle);
   void lock() { pthread_mutex_lock(&mu_); }
   void unlock() { pthread_mutex_unlock(&mu_); }
-  /// Records [0, kMaxExecutors); live ones have id != 0. Lock held.
+  /// Records [0, highWater()); live ones have id != 0. Lock held.
   const Record &record(int i) const { return records_[i]; }
+  int highWater() const { return high_water_; }
   void afterForkChild() { pthread_mutex_init(&mu_, nullptr); }
 
 private:
   pthread_mutex_t mu_;
   uint64_t next_id_;
   int hint_;
+  int high_water_; // records at and above it were never used
   Record records_[kMaxExecutors];
 };
 

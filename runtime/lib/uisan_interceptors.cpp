@@ -85,7 +85,9 @@ pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     return real(thread, attr, start, arg);
   t->start_fn = start;
   t->start_arg = arg;
+  ++t_allocation_allowed;
   int rc = real(thread, attr, trampoline, t);
+  --t_allocation_allowed;
   registry().creatorDone(t, rc == 0, rc == 0 ? *thread : pthread_t());
   return rc;
 }

@@ -53,6 +53,18 @@ struct ThreadDesc {
   Stack created; // empty for main/external threads
 };
 
+/// A further UI call grouped into a report: the same function on the same
+/// stack of the same thread, or the destructor of the object whose
+/// construction is the report.
+struct MoreCall {
+  char what[160];
+  char function[160];
+  char file[256];
+  int line;
+  bool destructor_of_reported;
+};
+constexpr int kMaxMoreCalls = 8;
+
 /// When a thread-leak was found.
 enum class LeakWhen { RunEnd, Exit };
 
@@ -79,6 +91,11 @@ struct Report {
   char remedy[160];        // the pack's remedy
   uint64_t ui_thread_uid;  // valid when ui_thread_known
   bool ui_thread_known;
+  int more_calls;          // further UI calls grouped into this one
+  int more_listed;         // of them in `more`
+  MoreCall more[kMaxMoreCalls];
+  char program[256];       // the executable's path
+  bool name_program;       // say it in the text too (follow_children: many programs log)
 
   void clear();
   /// The frame SUMMARY points at: the first user frame of `stack`, else its

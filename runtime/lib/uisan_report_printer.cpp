@@ -1,4 +1,5 @@
 #include "uisan_report_printer.h"
+#include "uisan_stacktrace.h"
 
 #include <cstring>
 
@@ -42,12 +43,42 @@ void frameText(const Frame &f, int index, const PrintOptions &o, Out &out) {
   out.str("\n");
 }
 
+/// Where an omitted frame is: the system header it was inlined from
+/// (std_thread.h), else its module (libstdc++.so.6).
+const char *frameWhere(const Frame &f) {
+  return baseName(f.file[0] && isSystemSourceFile(f.file) ? f.file : f.module);
+}
+
+/// A stack starts at its first frame in the app's own code: the frames
+/// before it (inside the toolkit, the standard library, a framework, or
+/// code inlined from their headers) are named on one line, and the JSON
+/// log keeps them all.
 void stackText(const Stack &s, const PrintOptions &o, Out &out) {
   if (!s.size) {
     out.str("    <empty stack>\n");
     return;
   }
-  for (int i = 0; i < s.size; ++i)
+  int first = 0;
+  while (first < s.size && !s.frames[first].origin_user)
+    ++first;
+  if (first == s.size)
+    first = 0;
+  if (first > 0) {
+    out.str("    (#0");
+    if (first > 1)
+      out.str("-#").dec(first - 1);
+    out.str(" not shown: ");
+    for (int i = 0; i < first; ++i) {
+      const char *where = frameWhere(s.frames[i]);
+      bool seen = false;
+      for (int j = 0; j < i && !seen; ++j)
+        seen = !std::strcmp(frameWhere(s.frames[j]), where);
+      if (!seen)
+        out.str(i ? ", " : "").str(where);
+    }
+    out.str(")\n");
+  }
+  for (int i = first; i < s.size; ++i)
     frameText(s.frames[i], i, o, out);
 }
 
@@ -102,6 +133,30 @@ void summaryText(const Report &r, const PrintOptions &o, Out &out) {
   out.str("\n");
 }
 
+/// The further UI calls grouped into a report.
+void moreCallsText(const Report &r, const PrintOptions &o, Out &out) {
+  if (!r.more_calls)
+    return;
+  const Frame *f = r.summaryFrame();
+  out.str("  And ").dec(r.more_calls).str(r.more_calls == 1 ? " more UI call" : " more UI calls");
+  if (f && f->function[0])
+    out.str(" in '").str(f->function).str("'");
+  out.str(" on this stack:\n");
+  for (int i = 0; i < r.more_listed; ++i) {
+    const MoreCall &m = r.more[i];
+    out.str("    '").str(m.what).str("'");
+    if (m.file[0])
+      out.str(" at ").str(stripPrefix(m.file, o.strip_path_prefix)).str(":").dec(m.line);
+    if (m.function[0] && (!f || std::strcmp(m.function, f->function)))
+      out.str(" in '").str(m.function).str("'");
+    if (m.destructor_of_reported)
+      out.str(" (destroying the object constructed above)");
+    out.str("\n");
+  }
+  if (r.more_calls > r.more_listed)
+    out.str("    ... and ").dec(r.more_calls - r.more_listed).str(" more\n");
+}
+
 const char *leakNoun(ReportKind k) {
   if (k == ReportKind::ExecutorLeak)
     return "executor leaks";
@@ -112,7 +167,10 @@ const char *leakNoun(ReportKind k) {
 
 void printReportText(const Report &r, const PrintOptions &o, Out &out) {
   out.str("==================\n");
-  out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid).str(")\n");
+  out.str("WARNING: uisan: ").str(reportKindName(r.kind)).str(" (pid=").dec(r.pid);
+  if (r.name_program && r.program[0])
+    out.str(", program=").str(r.program);
+  out.str(")\n");
   switch (r.kind) {
   case ReportKind::UiCallOffThread:
     if (r.toolkit[0]) {
@@ -128,6 +186,7 @@ void printReportText(const Report &r, const PrintOptions &o, Out &out) {
       out.str(", which holds no script-run context:\n");
     }
     stackText(r.stack, o, out);
+    moreCallsText(r, o, out);
     if (r.remedy[0])
       out.str("  Remedy: ").str(r.remedy).str(".\n");
     threadSection(r.thread, o, out);
@@ -139,6 +198,7 @@ void printReportText(const Report &r, const PrintOptions &o, Out &out) {
     runText(r, out);
     out.str(", which has ended:\n");
     stackText(r.stack, o, out);
+    moreCallsText(r, o, out);
     if (r.run_known && r.run_end.size) {
       out.str("\n  ");
       runText(r, out);
@@ -212,6 +272,8 @@ void stackJson(const Stack &s, const PrintOptions &o, Out &out) {
 void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
   out.str("{\"kind\":").json(reportKindName(r.kind));
   out.str(",\"pid\":").dec(r.pid);
+  if (r.program[0])
+    out.str(",\"program\":").json(r.program);
   out.str(",\"count\":").dec(r.count < 1 ? 1 : r.count);
   out.str(",\"what\":").json(r.what);
   if (r.toolkit[0]) {
@@ -244,6 +306,17 @@ void printReportJson(const Report &r, const PrintOptions &o, Out &out) {
       out.str(",\"session\":").udec(r.session_id).str(",\"run_ended_at\":");
       stackJson(r.run_end, o, out);
     }
+  }
+  if (r.more_calls) {
+    out.str(",\"more_count\":").dec(r.more_calls).str(",\"more_calls\":[");
+    for (int i = 0; i < r.more_listed; ++i) {
+      const MoreCall &m = r.more[i];
+      out.str(i ? ",{" : "{").str("\"what\":").json(m.what).str(",\"function\":").json(m.function);
+      out.str(",\"file\":").json(stripPrefix(m.file, o.strip_path_prefix));
+      out.str(",\"line\":").dec(m.line).str(",\"destructor\":");
+      out.str(m.destructor_of_reported ? "true}" : "false}");
+    }
+    out.str("]");
   }
   if (r.kind == ReportKind::ThreadLeak)
     out.str(",\"when\":").json(r.leak_when == LeakWhen::RunEnd ? "run-end" : "exit");

@@ -20,6 +20,13 @@ namespace uisan {
 extern __thread int t_in_runtime __attribute__((tls_model("initial-exec")));
 extern __thread ThreadState *t_self __attribute__((tls_model("initial-exec")));
 
+/// Set while the runtime calls code that allocates on its own terms, which
+/// the no-allocation rule (and tests/runtime/malloc_guard.c) leaves out:
+/// the real pthread_create the app asked for (the new thread's stack and
+/// TLS), and the one-time set-up of a thread's libunwind state (glibc
+/// allocates a dlopen'ed library's TLS at its first use in each thread).
+extern __thread int t_allocation_allowed __attribute__((tls_model("initial-exec")));
+
 /// RAII guard for t_in_runtime.
 class RuntimeScope {
 public:
@@ -60,15 +67,22 @@ bool validUiThreadOption(const char *value);
 /// did not load it); `on_main_thread` when called on the main thread.
 void toolkitsAttached(AuditShared *shared, bool on_main_thread);
 const AuditShared *auditState();
+/// Patches the toolkits' vtables if that has not happened yet: called when
+/// a second thread could make virtual UI calls (see uisan_audit_abi.h).
+void needVtables();
+/// The same, when the thread about to be created at `created` is the app's.
+void needVtablesForThread(const StackTrace &created);
 /// A stub's slow path: the calling thread is not the toolkit's UI thread,
-/// or none is known yet. `call_site` is the caller's return address.
-void toolkitCall(const AuditStub *stub, uintptr_t call_site);
+/// or none is known yet. `call_site` is the caller's return address,
+/// `first_arg` the call's first argument (`this` of a method).
+void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg);
 
 /// Exit-time checks; returns the number of reports made by the process.
 int finalCheck();
 
 /// verbosity-gated diagnostics to the log.
-void logLine(int level, const char *a, const char *b = "", const char *c = "");
+void logLine(int level, const char *a, const char *b = "", const char *c = "",
+             const char *d = "");
 /// The same with a thread or run number: "<a>T<n><b>".
 void logThread(int level, const char *a, uint64_t n, const char *b = "");
 

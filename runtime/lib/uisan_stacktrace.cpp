@@ -1,4 +1,6 @@
 #include "uisan_stacktrace.h"
+#include "uisan_audit_names.h"
+#include "uisan_runtime.h"
 
 #include <atomic>
 #include <cstring>
@@ -20,6 +22,17 @@ uint64_t StackTrace::hash() const {
 namespace {
 
 uintptr_t g_runtime_begin, g_runtime_end;
+
+// The sanitizer runtimes' code (ASan, TSan, ... of a sanitizer-built app,
+// preloaded ahead of libuisan): their interceptors stand between the app and
+// ours, so their frames lead every stack libuisan captures in the app's
+// calls; like libuisan's own, they are not where the app made the call.
+struct CodeRange {
+  uintptr_t begin, end;
+};
+constexpr int kMaxInterposerRanges = 8;
+CodeRange g_interposers[kMaxInterposerRanges];
+int g_interposer_count;
 
 // libunwind's unw_backtrace (with its per-thread trace cache) is ~10x faster
 // than libgcc's _Unwind_Backtrace, which matters on every pthread_create.
@@ -81,6 +94,52 @@ bool isSystemPath(const char *path) {
          !std::strncmp(path, "/usr/lib64/", 11);
 }
 
+const char *g_program = "";
+const char *g_app_modules = "";
+
+const char *baseName(const char *path) {
+  const char *slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/// `lib<program>` followed by the end, '.', '-' or '_' ("libgnote-43.so").
+bool namedAfterProgram(const char *base) {
+  size_t n = std::strlen(g_program);
+  if (!n || std::strncmp(base, "lib", 3) || std::strncmp(base + 3, g_program, n))
+    return false;
+  char next = base[3 + n];
+  return next == '\0' || next == '.' || next == '-' || next == '_';
+}
+
+/// A directory of the path is named after the program (".../filezilla/...").
+bool inProgramDirectory(const char *path) {
+  size_t n = std::strlen(g_program);
+  if (!n)
+    return false;
+  for (const char *p = std::strchr(path, '/'); p; p = std::strchr(p + 1, '/'))
+    if (!std::strncmp(p + 1, g_program, n) && p[1 + n] == '/')
+      return true;
+  return false;
+}
+
+/// One of the ','-separated globs of app_modules matches.
+bool listedAppModule(const char *path) {
+  char pattern[256];
+  for (const char *p = g_app_modules; *p;) {
+    const char *end = std::strchr(p, ',');
+    size_t n = end ? static_cast<size_t>(end - p) : std::strlen(p);
+    if (n && n < sizeof(pattern)) {
+      std::memcpy(pattern, p, n);
+      pattern[n] = '\0';
+      bool whole = std::memchr(pattern, '/', n) != nullptr;
+      if (audit::globMatches(pattern, whole ? path : baseName(path)))
+        return true;
+    }
+    p += n + (end ? 1 : 0);
+  }
+  return false;
+}
+
 } // namespace
 
 void initUnwinder() {
@@ -100,15 +159,77 @@ void initUnwinder() {
 
 const char *unwinderName() { return g_unw_backtrace ? "libunwind" : "libgcc"; }
 
+__thread bool t_unwinder_ready __attribute__((tls_model("initial-exec")));
+
+void prepareUnwinderForThread() {
+  if (t_unwinder_ready)
+    return;
+  t_unwinder_ready = true;
+  if (UnwBacktraceFn bt = g_unw_backtrace) {
+    ++t_allocation_allowed;
+    void *pcs[2];
+    bt(pcs, 2);
+    --t_allocation_allowed;
+  }
+}
+
+namespace {
+
+int findInterposers(struct dl_phdr_info *info, size_t, void *) {
+  const char *name = info->dlpi_name ? info->dlpi_name : "";
+  const char *slash = std::strrchr(name, '/');
+  const char *base = slash ? slash + 1 : name;
+  static const char *const kSanitizers[] = {"libasan.so", "libtsan.so", "libubsan.so",
+                                            "libhwasan.so", "liblsan.so", "libclang_rt."};
+  bool sanitizer = false;
+  for (const char *s : kSanitizers)
+    sanitizer |= !std::strncmp(base, s, std::strlen(s));
+  if (!sanitizer)
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum && g_interposer_count < kMaxInterposerRanges; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+      g_interposers[g_interposer_count++] = {info->dlpi_addr + ph.p_vaddr,
+                                             info->dlpi_addr + ph.p_vaddr + ph.p_memsz};
+  }
+  return 0;
+}
+
+} // namespace
+
 void initCodeOrigins() {
   RangeQuery q{reinterpret_cast<uintptr_t>(&initCodeOrigins), 0, 0};
   dl_iterate_phdr(findRange, &q);
   g_runtime_begin = q.begin;
   g_runtime_end = q.end;
+  g_interposer_count = 0;
+  dl_iterate_phdr(findInterposers, nullptr);
+}
+
+void setAppModules(const char *program, const char *extra) {
+  g_program = program ? program : "";
+  g_app_modules = extra ? extra : "";
+}
+
+bool isAppModulePath(const char *path) {
+  if (!path || !path[0] || !isSystemPath(path))
+    return true;
+  return namedAfterProgram(baseName(path)) || inProgramDirectory(path) ||
+         listedAppModule(path);
+}
+
+bool isSystemSourceFile(const char *file) {
+  return !std::strncmp(file, "/usr/include/", 13) || !std::strncmp(file, "/usr/lib/", 9) ||
+         !std::strncmp(file, "/usr/local/include/", 19);
 }
 
 bool isRuntimeAddress(uintptr_t pc) {
-  return pc >= g_runtime_begin && pc < g_runtime_end;
+  if (pc >= g_runtime_begin && pc < g_runtime_end)
+    return true;
+  for (int i = 0; i < g_interposer_count; ++i)
+    if (pc >= g_interposers[i].begin && pc < g_interposers[i].end)
+      return true;
+  return false;
 }
 
 void declareFrameworkModule(const void *address) {
@@ -129,7 +250,9 @@ CodeOrigin classifyAddress(uintptr_t pc) {
   if (isRuntimeAddress(pc))
     return CodeOrigin::Runtime;
   Dl_info info;
-  if (!dladdr(reinterpret_cast<void *>(pc), &info))
+  struct link_map *lm = nullptr;
+  if (!dladdr1(reinterpret_cast<void *>(pc), &info, reinterpret_cast<void **>(&lm),
+               RTLD_DL_LINKMAP))
     return CodeOrigin::User;
   uintptr_t base = reinterpret_cast<uintptr_t>(info.dli_fbase);
   int n = g_framework_count.load();
@@ -138,7 +261,11 @@ CodeOrigin classifyAddress(uintptr_t pc) {
   for (int i = 0; i < n; ++i)
     if (g_framework_base[i].load() == base)
       return CodeOrigin::Framework;
-  if (info.dli_fname && isSystemPath(info.dli_fname))
+  // The executable (an empty name in its link map) is the app's wherever it
+  // is installed.
+  if (lm && lm->l_name && !lm->l_name[0])
+    return CodeOrigin::User;
+  if (info.dli_fname && !isAppModulePath(info.dli_fname))
     return CodeOrigin::System;
   return CodeOrigin::User;
 }
@@ -149,6 +276,7 @@ void captureStack(StackTrace &out, int max_frames) {
     return;
   if (max_frames > kMaxStackFrames)
     max_frames = kMaxStackFrames;
+  prepareUnwinderForThread();
   if (UnwBacktraceFn bt = g_unw_backtrace) {
     // A few more than asked for: the leading runtime frames are dropped.
     void *pcs[kMaxStackFrames + 8];

@@ -112,12 +112,22 @@ bool Suppressions::load(const char *path, char *error, size_t error_cap) {
   return parse(text, path, error, error_cap);
 }
 
+bool Suppressions::matchesName(ReportKind kind, const char *name) const {
+  for (int i = 0; i < count_; ++i)
+    if (entries_[i].kind == kind && suppressionPatternMatches(entries_[i].pattern, name)) {
+      ++hits_[i];
+      return true;
+    }
+  return false;
+}
+
 bool Suppressions::matches(const Report &r) const {
   for (int i = 0; i < count_; ++i) {
     const Entry &e = entries_[i];
     if (e.kind != r.kind)
       continue;
     if (suppressionPatternMatches(e.pattern, r.what) ||
+        suppressionPatternMatches(e.pattern, r.thread.name) ||
         stackMatches(e.pattern, r.stack) ||
         stackMatches(e.pattern, r.thread.created)) {
       ++hits_[i];

@@ -1,6 +1,6 @@
 // uisan_suppressions.h - the suppressions file: `kind:pattern` lines; a
 // report is dropped when the pattern matches the function, file or module
-// of a frame of its stacks (or the UI call's name). `*` is a wildcard and
+// of a frame of its stacks, the UI call's name or the thread's name. `*` is a wildcard and
 // a pattern matches anywhere in the name unless anchored with ^ or $.
 #ifndef UISAN_SUPPRESSIONS_H
 #define UISAN_SUPPRESSIONS_H
@@ -22,6 +22,10 @@ public:
   /// Reads and parses a file.
   bool load(const char *path, char *error, size_t error_cap);
   bool matches(const Report &report) const;
+  /// True when a line of `kind` matches the UI call's name alone: a call
+  /// grouped into another's report is dropped by it as its own report
+  /// would be.
+  bool matchesName(ReportKind kind, const char *name) const;
   int size() const { return count_; }
   /// Hits per entry, for verbosity output.
   int hits(int i) const { return hits_[i]; }

@@ -251,6 +251,11 @@ void symbolizeStack(const StackTrace &raw, Stack &out) {
         ++k;
       }
     }
+    // Code inlined from system headers (std::thread's constructor, a Qt
+    // inline) is not the app's, whichever module holds it.
+    for (int k = 0; k < got; ++k)
+      if (out.frames[out.size + k].origin_user && isSystemSourceFile(out.frames[out.size + k].file))
+        out.frames[out.size + k].origin_user = false;
     out.size += got;
   }
 }

@@ -27,6 +27,9 @@ struct ThreadState {
   bool is_main;
   bool external;       // not started through pthread_create under uisan
   bool has_parent;
+  /// Who started it (ThreadOwner + 1), decided by its creation stack when
+  /// first needed; 0 until then.
+  uint8_t owner;
   pthread_t pthread;
   uint64_t uid;        // T<uid>, never reused
   uint64_t parent_uid;
@@ -51,7 +54,8 @@ class ThreadRegistry {
 public:
   static constexpr int kMaxThreads = 4096;
 
-  /// Empties the table; call once before any other member.
+  /// Call once before any other member, on a zero-initialized registry
+  /// (static storage, or value-initialized).
   void init();
 
   /// A Starting slot with a fresh uid, or nullptr when the table is full

@@ -4,7 +4,8 @@
 // A stub jumps here (not calls) with %r11 = its AuditStub when the calling
 // thread is not the toolkit's UI thread. The thunk saves every register an
 // argument can be in (integer, %rax for a varargs call's %al, %xmm0-7),
-// calls toolkitCall() with the stack aligned, restores them and jumps to
+// calls toolkitCall() with the stack aligned (and the first argument, the
+// `this` of a constructor or destructor), restores them and jumps to
 // the API, so the API sees exactly the call the application made. Its CFI
 // lets the unwinder walk from the report through the thunk into the
 // application (the stub itself makes no frame).
@@ -15,8 +16,8 @@
 #include <unistd.h>
 
 extern "C" __attribute__((visibility("hidden"), used)) void
-uisan_toolkit_call(const uisan::AuditStub *stub, uintptr_t call_site) {
-  uisan::toolkitCall(stub, call_site);
+uisan_toolkit_call(const uisan::AuditStub *stub, uintptr_t call_site, uintptr_t first_arg) {
+  uisan::toolkitCall(stub, call_site, first_arg);
 }
 
 extern "C" __attribute__((visibility("hidden"))) void uisan_toolkit_slow_path();
@@ -53,6 +54,7 @@ uisan_toolkit_slow_path:
   movaps %xmm7, 112(%rsp)
   movq %r11, %rdi
   movq 8(%rbp), %rsi
+  movq -8(%rbp), %rdx
   call uisan_toolkit_call
   movaps 0(%rsp), %xmm0
   movaps 16(%rsp), %xmm1

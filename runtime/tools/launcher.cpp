@@ -1,4 +1,5 @@
 #include "launcher.h"
+#include "sarif.h"
 
 #include "uisan_flags.h"
 #include "uisan_runtime.h"
@@ -9,12 +10,14 @@
 #endif
 
 #include <cerrno>
+#include <csignal>
 #include <elf.h>
 #include <fcntl.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -22,11 +25,12 @@ namespace uisan {
 namespace {
 
 const char kUsage[] =
-    "usage: uisan-run [--rules FILE]... [--log FILE] [--json FILE]\n"
+    "usage: uisan-run [--rules FILE]... [--log FILE] [--json FILE] [--sarif FILE]\n"
     "                 [--options 'name=value:...'] [-- name=value... --]\n"
     "                 [--] PROGRAM [ARGS...]\n"
     "\n"
     "Runs PROGRAM with libuisan.so preloaded and reports UI threading bugs.\n"
+    "Every option with a value also takes it as --name=value.\n"
     "  --rules FILE    a rule pack (JSON) to use besides the shipped ones;\n"
     "                  repeatable\n"
     "  --no-toolkits   do not check calls into toolkit libraries (Qt, GTK,\n"
@@ -35,12 +39,16 @@ const char kUsage[] =
     "                  print what the packs tell the audit module, and exit\n"
     "  --log FILE      append text reports to FILE (log_path=FILE)\n"
     "  --json FILE     append JSON-lines reports to FILE (json_path=FILE)\n"
+    "  --sarif FILE    write the reports as SARIF 2.1.0 to FILE once PROGRAM\n"
+    "                  (and any child it checks) has exited; uisan-run then\n"
+    "                  waits for PROGRAM instead of becoming it\n"
     "  --options OPTS  extra runtime options, appended to $UISAN_OPTIONS;\n"
     "                  `-- name=value ... --` before PROGRAM does the same\n"
     "  --help-options  list every runtime option\n"
     "Exit code: PROGRAM's own; the `exitcode` option (default 66) if uisan\n"
     "reported something; 2 on a usage or configuration error; 126/127 if\n"
-    "PROGRAM cannot be executed / found.\n";
+    "PROGRAM cannot be executed / found; 3 if the SARIF file cannot be\n"
+    "written.\n";
 
 int usageError(const std::string &message) {
   std::fprintf(stderr, "uisan-run: error: %s\n", message.c_str());
@@ -218,6 +226,8 @@ std::string packSpec(const rules::Pack &p) {
   };
   for (const std::string &lib : p.UiLibraries)
     item("library", lib);
+  for (const std::string &lib : p.UiThread->Libraries)
+    item("ui-thread-library", lib);
   if (first)
     for (const rules::Glob &g : p.UiThread->Functions.Items)
       item("sets-ui-thread", g.text());
@@ -237,22 +247,48 @@ std::string packSpec(const rules::Pack &p) {
     item("except", g.text());
   return out;
 }
+
+/// What libuisan needs of a pack to tell the app's threads from a
+/// library's (see uisan_thread_owner.h): the calls that start threads for
+/// their caller, and the threads the pack says a library owns.
+std::string packThreadSpec(const rules::Pack &p) {
+  std::string out;
+  auto item = [&](const char *kind, const std::string &text) {
+    out += std::string(kind) + " " + text + "\n";
+  };
+  for (const rules::SpawnerRule &s : p.Spawners)
+    item("spawner", s.Function.text());
+  for (const rules::ExecutorRule &e : p.Executors) {
+    for (const rules::Glob &g : e.Create.Items)
+      item("spawner", g.text());
+    for (const std::string &start : e.Start)
+      item("spawner", e.Type.text() + "::" + start);
+  }
+  for (const std::string &name : p.LibraryThreads.Names)
+    item("library-thread-name", name);
+  for (const rules::Glob &g : p.LibraryThreads.Creators.Items)
+    item("library-thread-creator", g.text());
+  return out;
+}
 #endif
 
 /// Loads every pack together (as the checker does): each must parse, and
 /// no two may share a name, shipped packs included. `spec` receives the
-/// toolkit spec of the audit module.
+/// toolkit spec of the audit module, `thread_spec` libuisan's.
 bool loadPacks(const std::vector<std::string> &paths, std::string &message,
-               std::string &spec) {
+               std::string &spec, std::string &thread_spec) {
 #ifdef UISAN_HAVE_RULES
   std::vector<rules::Problem> problems;
   auto packs = rules::loadAllPacks(paths, problems);
   for (const rules::Problem &p : problems)
     message += rules::formatProblem(p) + "\n";
-  for (const auto &p : packs)
+  for (const auto &p : packs) {
     spec += packSpec(*p);
+    thread_spec += packThreadSpec(*p);
+  }
   return problems.empty();
 #else
+  (void)thread_spec;
   for (const std::string &path : paths)
     if (access(path.c_str(), R_OK) != 0)
       message += path + ": cannot read rule pack: " + std::strerror(errno) + "\n";
@@ -262,20 +298,120 @@ bool loadPacks(const std::vector<std::string> &paths, std::string &message,
 
 } // namespace
 
+namespace {
+
+/// Where --sarif's reports come from and go.
+struct SarifRun {
+  std::string path;      // the SARIF file
+  std::string json;      // the JSON lines the run appends to
+  long offset = 0;       // where this run's lines start in `json`
+  bool temporary = false; // `json` is uisan-run's own: removed afterwards
+};
+
+pid_t g_sarif_child;
+
+void forwardSignal(int sig) {
+  if (g_sarif_child > 0)
+    kill(g_sarif_child, sig);
+}
+
+/// --sarif: runs the program as a child instead of becoming it, waits for
+/// it, then writes the SARIF file from the JSON lines it appended. The
+/// exit status (or the signal that ended it) is the program's.
+int runForSarif(char **program, const SarifRun &run) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return usageError(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    execvp(program[0], program);
+    int err = errno;
+    std::fprintf(stderr, "uisan-run: error: cannot run '%s': %s\n", program[0],
+                 std::strerror(err));
+    _exit(err == ENOENT ? kLauncherNotFound : kLauncherCannotExecute);
+  }
+  // Like system(): the terminal's ^C and ^\ reach the program (same
+  // process group) and not us; a SIGTERM or SIGHUP sent to us is passed on.
+  g_sarif_child = pid;
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  signal(SIGTERM, forwardSignal);
+  signal(SIGHUP, forwardSignal);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::string lines;
+  if (FILE *f = std::fopen(run.json.c_str(), "rb")) {
+    std::fseek(f, run.offset, SEEK_SET);
+    char buf[65536];
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;)
+      lines.append(buf, n);
+    std::fclose(f);
+  }
+  if (run.temporary)
+    unlink(run.json.c_str());
+  int skipped = 0;
+#ifdef UISAN_HAVE_RULES
+  std::string doc = sarifFromJsonLines(lines, UISAN_VERSION, skipped);
+#else
+  std::string doc; // not reached: --sarif is refused without the rules library
+#endif
+  FILE *out = std::fopen(run.path.c_str(), "wb");
+  bool written = out && std::fwrite(doc.data(), 1, doc.size(), out) == doc.size();
+  if (out)
+    written = std::fclose(out) == 0 && written;
+  if (!written) {
+    std::fprintf(stderr, "uisan-run: error: cannot write the SARIF file '%s': %s\n",
+                 run.path.c_str(), std::strerror(errno));
+    return kLauncherSarifError;
+  }
+  if (skipped)
+    std::fprintf(stderr, "uisan-run: warning: %d line(s) of %s are not reports (cut short?); "
+                         "left out of %s\n", skipped, run.json.c_str(), run.path.c_str());
+  if (WIFSIGNALED(status)) {
+    signal(WTERMSIG(status), SIG_DFL);
+    raise(WTERMSIG(status));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/// uisan-run's own options; every one that takes a value also takes it as
+/// `--name=value`.
+struct LauncherOption {
+  const char *name;
+  bool takes_value;
+  const char *value_name;
+};
+const LauncherOption kLauncherOptions[] = {
+    {"--rules", true, "FILE"},      {"--log", true, "FILE"},
+    {"--json", true, "FILE"},       {"--sarif", true, "FILE"},
+    {"--options", true, "OPTS"},    {"-o", true, "OPTS"},
+    {"--no-toolkits", false, ""},   {"--print-toolkit-spec", false, ""},
+    {"--help", false, ""},          {"-h", false, ""},
+    {"--help-options", false, ""},
+};
+
+std::string unknownOption(const std::string &arg) {
+  std::string message = "unknown option '" + arg + "'";
+#ifdef UISAN_HAVE_RULES
+  std::vector<std::string> names;
+  for (const LauncherOption &o : kLauncherOptions)
+    names.push_back(o.name);
+  std::string near = rules::closestMatch(arg.substr(0, arg.find('=')), names);
+  if (!near.empty())
+    message += "; did you mean '" + near + "'?";
+#endif
+  return message;
+}
+
+} // namespace
+
 int launcherMain(int argc, char **argv) {
   std::vector<std::string> packs;
-  std::string log, json, extra;
+  std::string log, json, sarif, extra;
   bool toolkits = true, print_spec = false;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&](const char *name, std::string &out) {
-      if (i + 1 >= argc)
-        return false;
-      out = argv[++i];
-      (void)name;
-      return true;
-    };
     if (a == "--") {
       ++i;
       // `-- name=value... -- PROGRAM`: runtime options between two `--`.
@@ -289,42 +425,56 @@ int launcherMain(int argc, char **argv) {
       }
       break;
     }
-    if (a == "-h" || a == "--help") {
+    if (a.size() < 2 || a[0] != '-')
+      break;
+    // `--name value` or `--name=value`.
+    std::string name = a, value;
+    size_t eq = a.find('=');
+    bool inline_value = eq != std::string::npos && a.compare(0, 2, "--") == 0;
+    if (inline_value) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    }
+    const LauncherOption *option = nullptr;
+    for (const LauncherOption &o : kLauncherOptions)
+      if (name == o.name)
+        option = &o;
+    if (!option)
+      return usageError(unknownOption(a));
+    if (!option->takes_value && inline_value)
+      return usageError("option '" + name + "' takes no value");
+    if (option->takes_value && !inline_value) {
+      if (i + 1 >= argc)
+        return usageError(name + " needs a " + option->value_name);
+      value = argv[++i];
+    }
+    if (option->takes_value && value.empty())
+      return usageError(name + " needs a " + option->value_name + ", not an empty one");
+    if (name == "-h" || name == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (a == "--help-options") {
+    if (name == "--help-options") {
       Flags f;
       f.setDefaults();
       std::fflush(stdout);
       printFlagsHelp(f, 1);
       return 0;
     }
-    if (a == "--rules") {
-      std::string p;
-      if (!value("--rules", p))
-        return usageError("--rules needs a FILE");
-      packs.push_back(p);
-    } else if (a == "--no-toolkits") {
+    if (name == "--rules")
+      packs.push_back(value);
+    else if (name == "--no-toolkits")
       toolkits = false;
-    } else if (a == "--print-toolkit-spec") {
+    else if (name == "--print-toolkit-spec")
       print_spec = true;
-    } else if (a == "--log") {
-      if (!value("--log", log))
-        return usageError("--log needs a FILE");
-    } else if (a == "--json") {
-      if (!value("--json", json))
-        return usageError("--json needs a FILE");
-    } else if (a == "--options" || a == "-o") {
-      std::string o;
-      if (!value("--options", o))
-        return usageError("--options needs a value");
-      extra += ":" + o;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usageError("unknown option '" + a + "'");
-    } else {
-      break;
-    }
+    else if (name == "--log")
+      log = value;
+    else if (name == "--json")
+      json = value;
+    else if (name == "--sarif")
+      sarif = value;
+    else // --options, -o
+      extra += ":" + value;
   }
   if (i >= argc && !print_spec)
     return usageError("no PROGRAM to run");
@@ -335,6 +485,34 @@ int launcherMain(int argc, char **argv) {
     if (!pathFitsOption(log))
       return usageError("--log FILE must not contain ':' or whitespace");
     options += ":log_path=" + log;
+  }
+  // --sarif reads the JSON lines this run appends: to --json's file, or
+  // to a file of its own.
+  SarifRun sarif_run;
+  if (!sarif.empty()) {
+#ifndef UISAN_HAVE_RULES
+    return usageError("--sarif needs uisan built with its rules library");
+#endif
+    int fd = open(sarif.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return usageError("cannot write the SARIF file '" + sarif + "': " + std::strerror(errno));
+    close(fd);
+    sarif_run.path = sarif;
+    if (json.empty()) {
+      char tmp[] = "/tmp/uisan-run-XXXXXX.jsonl";
+      int t = mkstemps(tmp, 6);
+      if (t < 0)
+        return usageError(std::string("cannot make a temporary JSON file for --sarif: ") +
+                          std::strerror(errno));
+      close(t);
+      json = tmp;
+      sarif_run.temporary = true;
+    } else if (FILE *f = std::fopen(json.c_str(), "rb")) {
+      std::fseek(f, 0, SEEK_END);
+      sarif_run.offset = std::ftell(f);
+      std::fclose(f);
+    }
+    sarif_run.json = json;
   }
   if (!json.empty()) {
     if (!pathFitsOption(json))
@@ -365,8 +543,8 @@ int launcherMain(int argc, char **argv) {
                          "first-ui-call\n", flags.ui_thread.c_str());
     return kLauncherUsageError;
   }
-  std::string pack_list, spec, message;
-  if (!loadPacks(packs, message, spec)) {
+  std::string pack_list, spec, thread_spec, message;
+  if (!loadPacks(packs, message, spec, thread_spec)) {
     std::fputs(message.c_str(), stderr);
     return kLauncherUsageError;
   }
@@ -418,7 +596,8 @@ int launcherMain(int argc, char **argv) {
                           : "";
   if (!audit.empty()) {
     appendToEnvList("LD_AUDIT", audit);
-    setenv("UISAN_AUDIT_SPEC", spec.c_str(), 1);
+    // verbosity=1's coverage line counts the calls through the stubs.
+    setenv("UISAN_AUDIT_SPEC", (flags.verbosity >= 1 ? "count-calls\n" + spec : spec).c_str(), 1);
     // With an audit module, glibc sizes static TLS before libtsan (~770 KiB
     // of TLS) loads; reserve room for it.
     if (tsan)
@@ -428,11 +607,14 @@ int launcherMain(int argc, char **argv) {
                          "(set UISAN_AUDIT_LIBRARY); calls into toolkits are not checked\n");
   }
   setenv("UISAN_OPTIONS", options.c_str(), 1);
+  setenv("UISAN_THREAD_SPEC", thread_spec.c_str(), 1);
   if (!pack_list.empty())
     setenv("UISAN_RULE_PACKS", pack_list.c_str(), 1);
   else
     unsetenv("UISAN_RULE_PACKS");
 
+  if (!sarif_run.path.empty())
+    return runForSarif(argv + i, sarif_run);
   execvp(argv[i], argv + i);
   int err = errno;
   std::fprintf(stderr, "uisan-run: error: cannot run '%s': %s\n", argv[i],

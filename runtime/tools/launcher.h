@@ -7,6 +7,7 @@ namespace uisan {
 
 /// Exit codes of uisan-run itself (otherwise the app's own, or `exitcode`).
 constexpr int kLauncherUsageError = 2;
+constexpr int kLauncherSarifError = 3; ///< --sarif: the file could not be written
 constexpr int kLauncherCannotExecute = 126;
 constexpr int kLauncherNotFound = 127;
 

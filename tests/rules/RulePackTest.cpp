@@ -64,7 +64,9 @@ TEST(RulePack, CompilesEveryEntryKind) {
     "thread_guards": ["ui::isUiThread"],
     "context": {"get": ["rt::ctx"], "attach": [{"function": "rt::attach",
                 "thread_arg": 1, "context_arg": 0}]},
-    "ui_thread": {"kind": "first-caller", "functions": ["ui::init"]}
+    "library_threads": {"names": ["ui-io", "ui-pool-*"], "creators": ["rt::bg*"]},
+    "ui_thread": {"kind": "first-caller", "functions": ["ui::init"],
+                  "libraries": ["librt-app.so*"]}
   })";
   std::vector<Problem> Ps;
   auto P = parsePack(Text, "inhouse.json", Ps);
@@ -91,6 +93,21 @@ TEST(RulePack, CompilesEveryEntryKind) {
   EXPECT_EQ(P->ContextAttach[0].ContextArg, 0u);
   ASSERT_TRUE(P->UiThread);
   EXPECT_EQ(P->UiThread->K, UiThreadRule::Kind::FirstCaller);
+  EXPECT_EQ(P->UiThread->Libraries, std::vector<std::string>{"librt-app.so*"});
+  EXPECT_EQ(P->LibraryThreads.Names, (std::vector<std::string>{"ui-io", "ui-pool-*"}));
+  EXPECT_TRUE(P->LibraryThreads.Creators.matches("rt::bgStart"));
+}
+
+TEST(RulePack, LibraryThreadsTakeNamesAndCreatorsOnly) {
+  auto Ps = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                       " \"library_threads\": {\"name\": [\"gmain\"]}}");
+  ASSERT_EQ(Ps.size(), 1u) << allProblems(Ps);
+  EXPECT_EQ(Ps[0].Pos.Line, 2u);
+  EXPECT_NE(Ps[0].Message.find("'name'"), std::string::npos) << Ps[0].Message;
+  EXPECT_NE(Ps[0].Remedy.find("names"), std::string::npos) << Ps[0].Remedy;
+  auto Empty = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                          " \"library_threads\": {\"names\": [\"\"]}}");
+  EXPECT_EQ(Empty.size(), 1u) << allProblems(Empty);
 }
 
 TEST(RulePack, UnknownKeyNamesLinePathAndSuggestion) {

@@ -33,6 +33,51 @@ def run(cmd, env_extra=None, stdin=None, drop=("UISAN_OPTIONS", "LD_PRELOAD", "L
                           text=True, env=env, timeout=120)
 
 
+def sarif_problems(doc):
+    """The required properties of SARIF 2.1.0 (sarif-schema-2.1.0.json)
+    that a log of ours must have, and the ones code scanning reads."""
+    problems = []
+
+    def need(obj, keys, where):
+        for k in keys:
+            if not isinstance(obj, dict) or k not in obj:
+                problems.append("%s lacks '%s'" % (where, k))
+
+    need(doc, ["version", "runs"], "sarifLog")
+    if doc.get("version") != "2.1.0":
+        problems.append("version is not 2.1.0")
+    for i, run_ in enumerate(doc.get("runs", [])):
+        need(run_, ["tool", "results"], "runs[%d]" % i)
+        need(run_.get("tool", {}), ["driver"], "runs[%d].tool" % i)
+        driver = run_.get("tool", {}).get("driver", {})
+        need(driver, ["name"], "tool.driver")
+        rules = driver.get("rules", [])
+        for j, rule in enumerate(rules):
+            need(rule, ["id"], "rules[%d]" % j)
+        for j, res in enumerate(run_.get("results", [])):
+            where = "results[%d]" % j
+            need(res, ["message", "ruleId", "locations"], where)
+            msg = res.get("message", {})
+            if not ("text" in msg or "id" in msg):
+                problems.append(where + ".message has neither text nor id")
+            if not (0 <= res.get("ruleIndex", -1) < len(rules)) or \
+                    rules[res["ruleIndex"]].get("id") != res.get("ruleId"):
+                problems.append(where + ".ruleIndex does not point at its rule")
+            for k, flow in enumerate(res.get("codeFlows", [])):
+                need(flow, ["threadFlows"], "%s.codeFlows[%d]" % (where, k))
+                if not flow.get("threadFlows"):
+                    problems.append("%s.codeFlows[%d] has no thread flow" % (where, k))
+                for m, tf in enumerate(flow.get("threadFlows", [])):
+                    need(tf, ["locations"], "%s.threadFlows[%d]" % (where, m))
+                    if not tf.get("locations"):
+                        problems.append("%s.threadFlows[%d] has no location" % (where, m))
+                    for loc in tf.get("locations", []):
+                        phys = loc.get("location", {}).get("physicalLocation", {})
+                        if not ("artifactLocation" in phys or "address" in phys):
+                            problems.append(where + ": a location with neither artifact nor address")
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--uisan-run", required=True)
@@ -62,7 +107,9 @@ def main():
     check(p.returncode == -signal.SIGTERM and "oops" in p.stderr, "signals pass through (exec)", p)
 
     p = run([ur, "--", a.ui_call_app])
-    check(p.returncode == 66 and p.stderr.count("WARNING: uisan: ui-call-off-thread") == 2
+    # Its two calls in main are one report, the second listed with the first.
+    check(p.returncode == 66 and p.stderr.count("WARNING: uisan: ui-call-off-thread") == 1
+          and "And 1 more UI call in 'main' on this stack:\n    'toolkit::paint' at " in p.stderr
           and "not reached" in p.stdout, "reports make the exit code 66 by default", p)
 
     p = run([ur, "--options", "exitcode=0", "--", a.ui_call_app])
@@ -123,7 +170,7 @@ def main():
     check(summaries and all(" /" not in l for l in summaries), "strip_path_prefix shortens paths", p)
 
     p = run([ur, "--options", "log_path=stdout", "--", fx("halt_on_error")])
-    check(p.stdout.count("WARNING: uisan:") == 2 and "WARNING: uisan:" not in p.stderr,
+    check(p.stdout.count("WARNING: uisan:") == 1 and "WARNING: uisan:" not in p.stderr,
           "log_path=stdout", p)
 
     p = run([ur, "--help-options"])
@@ -136,20 +183,34 @@ def main():
         lines = open(js).read().splitlines() if os.path.exists(js) else []
         reports = [json.loads(l) for l in lines]
         check(p.returncode == 66 and "WARNING: uisan:" not in p.stderr and
-              text.count("SUMMARY: uisan: ui-call-off-thread") == 2 and len(reports) == 2 and
-              all(r["kind"] == "ui-call-off-thread" and r["what"] == "toolkit::paint" for r in reports),
+              text.count("SUMMARY: uisan: ui-call-off-thread") == 1 and len(reports) == 1 and
+              all(r["kind"] == "ui-call-off-thread" and r["what"] == "toolkit::paint" and
+                  r["more_count"] == 1 for r in reports),
               "--log gets the text reports, --json one JSON line each", p)
+        check(p.stderr.count("\n") == 1 and
+              p.stderr.startswith("uisan: 1 report written to %s (and as JSON lines to %s)" %
+                                  (log, js)),
+              "with --log, one line on stderr says how many reports went where", p)
+        p = run([ur, "--log=" + log, "--", fx("option2_joined")], drop=("UISAN_OPTIONS",))
+        check(p.stderr.endswith("uisan: no reports; the log is %s\n" % log),
+              "... also when there were none", p)
 
         # In a sanitizer build uisan-run itself links ASan, which must come
         # first in any LD_PRELOAD it starts under.
         ldd = subprocess.run(["ldd", ur], stdout=subprocess.PIPE, text=True).stdout
         asan = [l.split()[0] for l in ldd.splitlines() if "libasan" in l]
         existing = ":".join(asan + ["libm.so.6"])
-        p = run([ur, "--", "sh", "-c", "echo $LD_PRELOAD"], env_extra={"LD_PRELOAD": existing},
-                drop=("UISAN_OPTIONS",))
+        # (follow_children=1: the app's environment as uisan-run made it; by
+        # default libuisan takes itself out of it for the app's children.)
+        p = run([ur, "--options", "follow_children=1", "--", "sh", "-c", "echo $LD_PRELOAD"],
+                env_extra={"LD_PRELOAD": existing}, drop=("UISAN_OPTIONS",))
         check(p.stdout.strip() == existing + ":" + os.path.realpath(a.lib) or
               p.stdout.strip() == existing + ":" + a.lib,
               "an existing LD_PRELOAD is kept, libuisan appended", p)
+        p = run([ur, "--", "sh", "-c", 'echo "preload=$LD_PRELOAD audit=$LD_AUDIT"'],
+                env_extra={"LD_PRELOAD": existing, "LD_AUDIT": "libmine.so"}, drop=("UISAN_OPTIONS",))
+        check(p.returncode == 0 and p.stdout.strip() == "preload=%s audit=libmine.so" % existing,
+              "children inherit the app's LD_PRELOAD and LD_AUDIT without uisan's libraries", p)
 
         bad = os.path.join(tmp, "bad.json")
         with open(bad, "w") as f:
@@ -187,7 +248,8 @@ def main():
               "library libacme.so*\n" in p.stdout and "function acme::*\n" in p.stdout and
               "toolkit qt first-caller GUI thread\n" in p.stdout,
               "--print-toolkit-spec shows the shipped and the given packs", p)
-        p = run([ur, "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'], env_extra={"LD_AUDIT": "libmine.so"})
+        p = run([ur, "--options", "follow_children=1", "--", "sh", "-c", 'echo "audit=$LD_AUDIT"'],
+                env_extra={"LD_AUDIT": "libmine.so"})
         check(p.returncode == 0 and p.stdout.startswith("audit=libmine.so:") and
               p.stdout.strip().endswith("libuisan_audit.so"),
               "an app's own LD_AUDIT is kept, the audit module goes after it", p)
@@ -196,6 +258,61 @@ def main():
         p = run([ur, "--options", "ui_thread=sometimes", "--", "sh", "-c", "echo app ran"])
         check(p.returncode == 2 and "app ran" not in p.stdout and "ui_thread" in p.stderr and
               "first-ui-call" in p.stderr, "a bad ui_thread value stops uisan-run", p)
+
+        # Every option with a value also as --name=value.
+        own_eq = os.path.join(tmp, "eq.log")
+        p = run([ur, "--rules=" + own, "--log=" + own_eq, "--json=" + js, "--options=exitcode=5",
+                 "--", a.ui_call_app])
+        check(p.returncode == 5 and "SUMMARY: uisan:" in open(own_eq).read(),
+              "--rules=, --log=, --json=, --options= take their values after '='", p)
+        p = run([ur, "--jsn", js, "--", "true"])
+        check(p.returncode == 2 and "unknown option '--jsn'; did you mean '--json'?" in p.stderr,
+              "an unknown option names the closest one", p)
+        p = run([ur, "--no-toolkits=1", "--", "true"])
+        check(p.returncode == 2 and "option '--no-toolkits' takes no value" in p.stderr,
+              "a flag given a value is refused", p)
+        p = run([ur, "--log=", "--", "true"])
+        check(p.returncode == 2 and "--log needs a FILE, not an empty one" in p.stderr,
+              "an empty --name= value is refused", p)
+
+        # --sarif: uisan-run waits for the program and writes SARIF 2.1.0.
+        sarif = os.path.join(tmp, "r.sarif")
+        p = run([ur, "--sarif", sarif, "--", fx("option2_no_join")])
+        doc = json.load(open(sarif)) if os.path.exists(sarif) else {}
+        problems = sarif_problems(doc)
+        results = doc.get("runs", [{}])[0].get("results", [])
+        kinds = sorted(r.get("ruleId") for r in results)
+        check(p.returncode == 66 and not problems and kinds == ["context-leak", "stale-context"],
+              "--sarif writes the reports as SARIF 2.1.0 (%s; %s)" % (kinds, "; ".join(problems)), p)
+        stale = [r for r in results if r.get("ruleId") == "stale-context"]
+        loc = stale[0]["locations"][0]["physicalLocation"] if stale else {}
+        check(loc.get("artifactLocation", {}).get("uri", "").endswith("option2_no_join.cpp") and
+              loc.get("region", {}).get("startLine", 0) > 0 and
+              len(stale[0]["codeFlows"][0]["threadFlows"]) == 3,
+              "a result's location is its SUMMARY frame; its stacks are thread flows", p)
+        p = run([ur, "--sarif=" + sarif, "--", "sh", "-c", "exit 7"])
+        doc = json.load(open(sarif))
+        check(p.returncode == 7 and doc["runs"][0]["results"] == [] and not sarif_problems(doc),
+              "--sarif keeps the program's exit status; no reports, no results", p)
+        p = run([ur, "--sarif", sarif, "--", "sh", "-c", "kill -TERM $$"])
+        check(p.returncode == -signal.SIGTERM and os.path.getsize(sarif) > 0,
+              "--sarif: a program killed by a signal ends uisan-run by the same signal", p)
+        p = run([ur, "--sarif", os.path.join(tmp, "no", "such", "dir.sarif"), "--", "true"])
+        check(p.returncode == 2 and "cannot write the SARIF file" in p.stderr,
+              "an unwritable --sarif file stops uisan-run before the program runs", p)
+
+        # follow_children=1 with relative paths: a child in another
+        # directory still writes to the parent's files.
+        p = subprocess.run([ur, "--log", "rel.log", "--json", "rel.json", "--options",
+                            "follow_children=1", "--", fx("children_followed")],
+                           cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "UISAN_OPTIONS"})
+        rel = open(os.path.join(tmp, "rel.json")).read().splitlines() \
+            if os.path.exists(os.path.join(tmp, "rel.json")) else []
+        check(p.returncode == 0 and "child exit 66" in p.stdout and len(rel) == 1 and
+              "program=" in open(os.path.join(tmp, "rel.log")).read() and
+              not os.path.exists("/rel.log"),
+              "follow_children=1 makes relative log paths absolute for the children", p)
 
     if failures:
         print("%d check(s) failed" % len(failures))

@@ -44,6 +44,8 @@ TEST(Flags, Defaults) {
   EXPECT_TRUE(f.use_libunwind);
   EXPECT_TRUE(f.symbolize);
   EXPECT_STREQ(f.external_symbolizer_path.c_str(), "");
+  EXPECT_STREQ(f.app_modules.c_str(), "");
+  EXPECT_FALSE(f.follow_children);
   EXPECT_EQ(f.verbosity, 0);
   EXPECT_FALSE(f.help);
 }
@@ -56,6 +58,7 @@ const char *const kEveryFlag =
     "linger_ms=0:max_reports_per_site=0:strip_path_prefix=/src/:"
     "creation_stack_depth=4:use_libunwind=0:"
     "symbolize=0:external_symbolizer_path=/opt/llvm-symbolizer:"
+    "app_modules=libmine*.so,*/opt/app/*:follow_children=1:"
     "verbosity=2:help=true";
 
 namespace {
@@ -100,6 +103,8 @@ TEST(Flags, EveryFlagParses) {
   EXPECT_FALSE(f.use_libunwind);
   EXPECT_FALSE(f.symbolize);
   EXPECT_STREQ(f.external_symbolizer_path.c_str(), "/opt/llvm-symbolizer");
+  EXPECT_STREQ(f.app_modules.c_str(), "libmine*.so,*/opt/app/*");
+  EXPECT_TRUE(f.follow_children);
   EXPECT_EQ(f.verbosity, 2);
   EXPECT_TRUE(f.help);
 }

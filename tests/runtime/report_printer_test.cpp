@@ -65,11 +65,11 @@ TEST(ReportPrinter, UiCallOffThread) {
             "==================\n"
             "WARNING: uisan: ui-call-off-thread (pid=1234)\n"
             "  UI call 'st::write' from thread T2 'Thread-1' (running), which holds no script-run context:\n"
-            "    #0 0x7f0000003000 st::write(std::string const&) host/page_api.cpp:90\n"
+            "    (#0 not shown: libseedhost.so)\n"
             "    #1 0x555500004000 page()::{lambda()#1}::operator()() const app/page.cpp:10\n"
             "\n"
             "  Thread T2 'Thread-1' (running) created by thread T1 at:\n"
-            "    #0 0x7f0000001000 seed::Thread::start() host/threading.cpp:76\n"
+            "    (#0 not shown: libseedhost.so)\n"
             "    #1 0x555500002000 page() app/page.cpp:12\n"
             "\n"
             "SUMMARY: uisan: ui-call-off-thread app/page.cpp:10 in page()::{lambda()#1}::operator()() const\n"
@@ -108,10 +108,70 @@ TEST(ReportPrinter, ContextLeak) {
   std::string t = text(*r);
   EXPECT_NE(t.find("  Thread T2 'Thread-1' (running) still holds the context of run 1 (session 1) "
                    "50 ms after the run ended; created by thread T1 at:\n"
-                   "    #0 0x7f0000001000 seed::Thread::start() /src/host/threading.cpp:76\n"),
+                   "    (#0 not shown: libseedhost.so)\n"
+                   "    #1 0x555500002000 page() /src/app/page.cpp:12\n"),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("SUMMARY: uisan: context-leak /src/app/page.cpp:12 in page()\n"), std::string::npos);
+}
+
+TEST(ReportPrinter, StacksStartAtTheAppsFirstFrame) {
+  auto r = baseReport(ReportKind::ThreadLeak);
+  r->thread.created.size = 0;
+  addFrame(r->thread.created, 0x7f0000005000, "std::thread::_M_start_thread(...)", "", 0, false,
+           "/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+  addFrame(r->thread.created, 0x555500006000, "std::thread::thread<...>",
+           "/usr/include/c++/12/bits/std_thread.h", 142, false);
+  addFrame(r->thread.created, 0x555500006000, "std::thread::thread<...>",
+           "/usr/include/c++/12/bits/std_thread.h", 142, false);
+  addFrame(r->thread.created, 0x555500006000, "main", "/src/app/main.cpp", 9, true);
+  r->stack = r->thread.created;
+  std::string t = text(*r);
+  EXPECT_NE(t.find("at:\n    (#0-#2 not shown: libstdc++.so.6, std_thread.h)\n"
+                   "    #3 0x555500006000 main /src/app/main.cpp:9\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("SUMMARY: uisan: thread-leak /src/app/main.cpp:9 in main\n"), std::string::npos);
+  // The JSON log keeps every frame.
+  EXPECT_NE(json(*r).find("\"stack\":[{\"pc\":\"0x7f0000005000\""), std::string::npos);
+  // No frame of the app's: all are shown.
+  r->stack.size = 2;
+  EXPECT_EQ(text(*r).find("not shown"), text(*r).rfind("not shown")); // the creation stack only
+}
+
+TEST(ReportPrinter, UiCallsOfOneFunctionAreOneReport) {
+  auto r = baseReport(ReportKind::UiCallOffThread);
+  std::strcpy(r->what, "QLabel::setText(QString const&)");
+  std::strcpy(r->toolkit, "qt");
+  std::strcpy(r->ui_thread_name, "GUI thread");
+  addFrame(r->stack, 0x555500004000, "Loader::load()", "/src/app/loader.cpp", 23, true);
+  r->more_calls = 3;
+  r->more_listed = 2;
+  std::strcpy(r->more[0].what, "QLabel::setIndent(int)");
+  std::strcpy(r->more[0].function, "Loader::load()");
+  std::strcpy(r->more[0].file, "/src/app/loader.cpp");
+  r->more[0].line = 24;
+  std::strcpy(r->more[1].what, "QPixmap::~QPixmap()");
+  std::strcpy(r->more[1].function, "Loader::drop()");
+  std::strcpy(r->more[1].file, "/src/app/loader.cpp");
+  r->more[1].line = 40;
+  r->more[1].destructor_of_reported = true;
+  std::string t = text(*r, "/src/");
+  EXPECT_NE(t.find("    #0 0x555500004000 Loader::load() app/loader.cpp:23\n"
+                   "  And 3 more UI calls in 'Loader::load()' on this stack:\n"
+                   "    'QLabel::setIndent(int)' at app/loader.cpp:24\n"
+                   "    'QPixmap::~QPixmap()' at app/loader.cpp:40 in 'Loader::drop()' (destroying "
+                   "the object constructed above)\n"
+                   "    ... and 1 more\n"),
+            std::string::npos)
+      << t;
+  std::string j = json(*r);
+  EXPECT_NE(j.find("\"more_count\":3,\"more_calls\":[{\"what\":\"QLabel::setIndent(int)\","
+                   "\"function\":\"Loader::load()\",\"file\":\"/src/app/loader.cpp\",\"line\":24,"
+                   "\"destructor\":false},{"),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find("\"line\":40,\"destructor\":true}]"), std::string::npos) << j;
 }
 
 TEST(ReportPrinter, GroupedThreadLeakAtRunEnd) {

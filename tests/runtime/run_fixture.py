@@ -13,7 +13,9 @@ import subprocess
 import sys
 import tempfile
 
-EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|more=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
+# A UI call grouped into another line's report ("And N more UI calls ...").
+EXPECT_MORE = re.compile(r"//\s*EXPECT-MORE:((?:\s+(?:api=\S+|destructor|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
 
 
 SKIP = 77  # ctest SKIP_RETURN_CODE
@@ -32,25 +34,42 @@ def parse_source(path):
     expectations, options, stdout_wants, stderr_wants = [], [], [], []
     exit_code = None
     unsupported = []
-    env, run_with = {}, []
+    env, run_with, rules, grouped = {}, [], [], []
     with open(path) as f:
         for number, line in enumerate(f, start=1):
             m = EXPECT.search(line)
             if m:
                 kind, rest = m.group(1), m.group(2)
-                target, count, api = number, 1, None
+                target, count, api, more = number, 1, None, 0
                 for token in rest.split():
                     if token.startswith("count="):
                         count = int(token[6:])
+                    elif token.startswith("more="):
+                        more = int(token[5:])
                     elif token.startswith("api="):
                         api = token[4:]
                     else:
                         target = number + int(token[len("@[[@LINE"):-2])
                 expectations.append({"kind": kind, "line": target, "count": count,
-                                     "api": api, "written_at": number})
+                                     "api": api, "more": more, "written_at": number})
+            m = EXPECT_MORE.search(line)
+            if m:
+                target, api, destructor = number, None, False
+                for token in m.group(1).split():
+                    if token.startswith("api="):
+                        api = token[4:]
+                    elif token == "destructor":
+                        destructor = True
+                    else:
+                        target = number + int(token[len("@[[@LINE"):-2])
+                grouped.append({"line": target, "api": api, "destructor": destructor,
+                                "written_at": number})
             m = re.search(r"//\s*ENV:\s*([A-Za-z_][A-Za-z0-9_]*)=(\S*)", line)
             if m:
                 env[m.group(1)] = m.group(2)
+            m = re.search(r"//\s*RULES:\s*(\S+)", line)
+            if m:
+                rules.append(m.group(1).replace("%S", os.path.dirname(os.path.abspath(path))))
             m = re.search(r"//\s*RUN-WITH:\s*(\S+)", line)
             if m:
                 run_with.append(m.group(1))
@@ -60,7 +79,7 @@ def parse_source(path):
             m = re.search(r"//\s*UNSUPPORTED:\s*(\S+)", line)
             if m:
                 unsupported.append(m.group(1))
-            m = re.search(r"//\s*EXPECT-EXIT:\s*(\d+)", line)
+            m = re.search(r"//\s*EXPECT-EXIT:\s*(-?\d+)", line)
             if m:
                 exit_code = int(m.group(1))
             m = re.search(r"//\s*EXPECT-STDOUT:\s*(.+?)\s*$", line)
@@ -69,10 +88,13 @@ def parse_source(path):
             m = re.search(r"//\s*EXPECT-STDERR:\s*(.+?)\s*$", line)
             if m:
                 stderr_wants.append(m.group(1))
+            m = re.search(r"//\s*EXPECT-STDERR-RE:\s*(.+?)\s*$", line)
+            if m:
+                stderr_wants.append(re.compile(m.group(1)))
     if exit_code is None:
         exit_code = 66 if expectations else 0
     return (expectations, ":".join(options), exit_code, stdout_wants, stderr_wants, unsupported,
-            env, run_with)
+            env, run_with, rules, grouped)
 
 
 def main():
@@ -82,10 +104,12 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--extra-options", default="", help="appended to the fixture's options")
+    ap.add_argument("--malloc-guard", default="",
+                    help="preloaded ahead of libuisan: aborts on an allocation inside the runtime")
     args = ap.parse_args()
 
     (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
-     run_with) = parse_source(args.source)
+     run_with, rules, grouped) = parse_source(args.source)
     if "sanitizer" in unsupported and links_sanitizer(args.binary):
         print("SKIP: %s is unsupported in sanitizer builds" % os.path.basename(args.source))
         return SKIP
@@ -95,6 +119,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         json_path = os.path.join(tmp, "reports.jsonl")
         cmd = [args.uisan_run, "--json", json_path]
+        for pack in rules:
+            cmd += ["--rules", pack]
         if options:
             cmd += ["--options", options]
         cmd += ["--", args.binary]
@@ -108,6 +134,10 @@ def main():
         env = dict(os.environ)
         env.update(fixture_env)
         env.pop("UISAN_OPTIONS", None)
+        # (Not with a sanitizer: its allocator comes first and the guard
+        # would never see a call.)
+        if args.malloc_guard and not links_sanitizer(args.binary):
+            env["LD_PRELOAD"] = ":".join(x for x in (env.get("LD_PRELOAD"), args.malloc_guard) if x)
         # In sanitizer builds: these programs leak threads and executors on
         # purpose, and LeakSanitizer's exit-time check would add its own
         # report and exit status.
@@ -122,6 +152,7 @@ def main():
 
     errors = []
     pending = list(expectations)
+    grouped_pending = list(grouped)
     for r in reports:
         summary = r.get("summary") or {}
         where = "%s:%s" % (os.path.basename(summary.get("file", "") or "?"), summary.get("line"))
@@ -140,13 +171,36 @@ def main():
         if r["count"] != match["count"]:
             errors.append("report %s at %s: count %d, expected %d" %
                           (r["kind"], where, r["count"], match["count"]))
+        if r.get("more_count", 0) != match["more"]:
+            errors.append("report %s at %s: %d more UI calls grouped, expected %d" %
+                          (r["kind"], where, r.get("more_count", 0), match["more"]))
+        for c in r.get("more_calls", []):
+            hit = None
+            for g in grouped_pending:
+                if (os.path.basename(c.get("file", "")) == fixture and c.get("line") == g["line"]
+                        and (g["api"] is None or c.get("what", "").startswith(g["api"]))
+                        and c.get("destructor") == g["destructor"]):
+                    hit = g
+                    break
+            if hit is None:
+                errors.append("unexpected grouped call: %s at %s:%s in the report at %s" %
+                              (c.get("what"), os.path.basename(c.get("file", "") or "?"),
+                               c.get("line"), where))
+            else:
+                grouped_pending.remove(hit)
+    for g in grouped_pending:
+        errors.append("missing grouped call%s%s at %s:%d (expectation on line %d)" %
+                      (" api=" + g["api"] if g["api"] else "",
+                       " (destructor)" if g["destructor"] else "", fixture, g["line"],
+                       g["written_at"]))
     for e in pending:
         errors.append("missing report: %s%s at %s:%d (expectation on line %d)" %
                       (e["kind"], " api=" + e["api"] if e["api"] else "", fixture, e["line"],
                        e["written_at"]))
 
     # The text reports must say the same as the JSON ones.
-    warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+\)$", proc.stderr, re.M)
+    warnings = re.findall(r"^WARNING: uisan: ([a-z-]+) \(pid=\d+(?:, program=\S+)?\)$",
+                          proc.stderr, re.M)
     summaries = re.findall(r"^SUMMARY: uisan: ([a-z-]+) (\S+):(\d+) in ", proc.stderr, re.M)
     if sorted(warnings) != sorted(r["kind"] for r in reports):
         errors.append("text WARNING lines %s do not match JSON reports %s" %
@@ -161,8 +215,10 @@ def main():
         if want not in proc.stdout:
             errors.append("stdout lacks %r" % want)
     for want in stderr_wants:
-        if want not in proc.stderr:
+        if isinstance(want, str) and want not in proc.stderr:
             errors.append("stderr lacks %r" % want)
+        if not isinstance(want, str) and not want.search(proc.stderr):
+            errors.append("stderr does not match %r" % want.pattern)
 
     if errors:
         sys.stdout.write("command: %s\n--- stdout ---\n%s--- stderr ---\n%s--- end ---\n" %

@@ -112,6 +112,14 @@ struct UiThreadRule {
   enum class Kind { Main, FirstCaller, Context };
   Kind K = Kind::Main;
   GlobList Functions;
+  /// Shared objects holding some of `Functions` besides the UI libraries.
+  std::vector<std::string> Libraries;
+};
+
+/// Threads a library owns (never a thread-leak), for the runtime.
+struct LibraryThreadRule {
+  std::vector<std::string> Names; ///< thread-name globs ('*', '?')
+  GlobList Creators;              ///< functions on the creation stack
 };
 
 /// One loaded and validated rule pack.
@@ -148,6 +156,7 @@ struct Pack {
   TeardownRule Teardown;
 
   std::optional<UiThreadRule> UiThread;
+  LibraryThreadRule LibraryThreads;
 };
 
 /// Parses and validates one pack. On any problem, appends to `Problems` and
