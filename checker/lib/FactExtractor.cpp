@@ -927,12 +927,29 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
   else if (Op && MD && Op->getNumArgs() > 0)
     Object = Op->getArg(0);
   // A constructor keeps what it is given, as does a function that returns
-  // a callable (std::make_unique<std::function<..>>, a project factory).
-  bool LibraryBuilds = isa<CXXConstructorDecl>(Callee) ||
-                       mayHoldCallable(Callee->getReturnType());
-  // Operators (`it != end`, `a = b`) call nothing they are given.
+  // a new callable made from it (std::make_unique<std::function<..>>, a
+  // project factory) or only moves it along (std::move); one that returns
+  // what it was given (std::for_each) has called it.
+  bool LibraryBuilds = isa<CXXConstructorDecl>(Callee);
+  bool AssignOp = Op && (Op->getOperator() == OO_Equal || Op->isAssignmentOp());
+  if (!LibraryBuilds && mayHoldCallable(Callee->getReturnType())) {
+    QualType Ret = Callee->getReturnType().getNonReferenceType().getUnqualifiedType();
+    LibraryBuilds = true;
+    for (const Expr *A : Args)
+      if (Ctx.hasSameType(A->getType().getNonReferenceType().getUnqualifiedType(), Ret))
+        LibraryBuilds = false;
+    if (!LibraryBuilds && LibraryCallee) {
+      std::string Name = ruleName(Callee);
+      LibraryBuilds = llvm::is_contained(
+          {"std::move", "std::forward", "std::ref", "std::cref", "std::as_const",
+           "std::exchange", "std::move_if_noexcept"},
+          Name);
+    }
+  }
+  // Operators (`it != end`, `a = b`) call nothing they are given; an
+  // assignment's store is recorded by walk().
   bool CallsArguments = !(Op && Op->getOperator() != OO_Call);
-  for (unsigned I = 0; I < Args.size(); ++I) {
+  for (unsigned I = 0; I < Args.size() && !AssignOp; ++I) {
     const Expr *A = Args[I];
     if (!isa<LambdaExpr>(strip(A)) && !mayHoldCallable(A->getType()))
       continue;

@@ -31,31 +31,44 @@ std::string FactsCache::path(llvm::StringRef Key) const {
   return std::string(P);
 }
 
-bool dependenciesUnchanged(const facts::TranslationUnit &TU, int64_t WrittenAt) {
-  for (const facts::Dependency &D : TU.Dependencies) {
-    llvm::StringRef Path = TU.str(D.Path);
+bool FactsCache::unchanged(const facts::TranslationUnit &TU,
+                           const facts::Dependency &D, int64_t WrittenAt) const {
+  llvm::StringRef Path = TU.str(D.Path);
+  std::unique_lock<std::mutex> G(Lock);
+  auto [It, New] = Files.try_emplace(Path);
+  Seen &S = It->second;
+  if (New) {
     llvm::sys::fs::file_status Status;
-    if (llvm::sys::fs::status(Path, Status) ||
-        Status.type() != llvm::sys::fs::file_type::regular_file ||
-        Status.getSize() != D.Size)
-      return false;
-    auto Time = std::chrono::duration_cast<std::chrono::seconds>(
-                    Status.getLastModificationTime().time_since_epoch())
-                    .count();
-    // A file changed within the second before its facts were written may
-    // have the time it had; its contents decide.
-    if (Time == D.MTime && D.MTime + 2 < WrittenAt)
-      continue;
-    // Touched: the same contents still count as unchanged.
-    auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
-    if (!Buffer)
-      return false;
-    auto Hash = llvm::BLAKE3::hash<16>(
-        llvm::arrayRefFromStringRef((*Buffer)->getBuffer()));
-    if (!std::equal(Hash.begin(), Hash.end(), D.Hash.begin()))
-      return false;
+    S.Exists = !llvm::sys::fs::status(Path, Status) &&
+               Status.type() == llvm::sys::fs::file_type::regular_file;
+    S.Size = Status.getSize();
+    S.MTime = std::chrono::duration_cast<std::chrono::seconds>(
+                  Status.getLastModificationTime().time_since_epoch())
+                  .count();
   }
-  return true;
+  if (!S.Exists || S.Size != D.Size)
+    return false;
+  // A file changed within the second before its facts were written may
+  // have the time it had; its contents decide, as for a touched file.
+  if (S.MTime == D.MTime && D.MTime + 2 < WrittenAt)
+    return true;
+  if (!S.Hashed) {
+    G.unlock();
+    auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false);
+    std::array<uint8_t, 16> Hash{};
+    bool Read = static_cast<bool>(Buffer);
+    if (Read)
+      Hash = llvm::BLAKE3::hash<16>(
+          llvm::arrayRefFromStringRef((*Buffer)->getBuffer()));
+    G.lock();
+    if (!Read) {
+      S.Exists = false;
+      return false;
+    }
+    S.Hash = Hash;
+    S.Hashed = true;
+  }
+  return std::equal(S.Hash.begin(), S.Hash.end(), D.Hash.begin());
 }
 
 std::optional<facts::TranslationUnit>
@@ -76,8 +89,9 @@ FactsCache::lookup(llvm::StringRef Key) const {
     WrittenAt = std::chrono::duration_cast<std::chrono::seconds>(
                     Status.getLastModificationTime().time_since_epoch())
                     .count();
-  if (!dependenciesUnchanged(*TU, WrittenAt))
-    return std::nullopt;
+  for (const facts::Dependency &D : TU->Dependencies)
+    if (!unchanged(*TU, D, WrittenAt))
+      return std::nullopt;
   return std::move(*TU);
 }
 

@@ -18,6 +18,9 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include "llvm/ADT/StringMap.h"
+
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -44,12 +47,22 @@ public:
 
 private:
   std::string path(llvm::StringRef Key) const;
-  std::string Dir;
-};
+  /// True when `D` of `TU` still has the contents it had. Each file is
+  /// looked at once per run: the TUs of a program share most headers.
+  bool unchanged(const facts::TranslationUnit &TU, const facts::Dependency &D,
+                 int64_t WrittenAt) const;
 
-/// True when every dependency of `TU` still has the contents it had;
-/// `WrittenAt` is when the facts were stored (seconds since the epoch).
-bool dependenciesUnchanged(const facts::TranslationUnit &TU, int64_t WrittenAt);
+  std::string Dir;
+  struct Seen {
+    uint64_t Size = 0;
+    int64_t MTime = 0;
+    std::array<uint8_t, 16> Hash{};
+    bool Exists = false;
+    bool Hashed = false;
+  };
+  mutable std::mutex Lock;
+  mutable llvm::StringMap<Seen> Files;
+};
 
 /// Writes `Bytes` to `Path` through a temporary file in the same directory
 /// and a rename. Returns an error message, or "".

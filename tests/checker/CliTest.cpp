@@ -285,6 +285,103 @@ TEST(Cli, ParallelRunsGiveTheSameOutput) {
   EXPECT_EQ(One.Out, Two.Out);
 }
 
+namespace {
+/// A database of two files whose bug spans both: the thread is started in
+/// worker.cpp, the UI call is in ui.cpp, through a header both include.
+void writeProgram(Scratch &S) {
+  S.write("src/ui.h", "#pragma once\nvoid show(int);\n");
+  S.write("src/ui.cpp", "#include \"ui.h\"\n#include <seed/st.h>\n"
+                        "void show(int) { st::write(\"x\"); }\n");
+  S.write("src/worker.cpp", "#include \"ui.h\"\n#include <thread>\n"
+                            "void page() {\n  std::thread t([] { show(1); });\n"
+                            "  t.join();\n}\n");
+  std::string Flags = "-std=c++17 -I" UISAN_FIXTURES_DIR "/seed/include";
+  S.write("build/compile_commands.json",
+          "[{\"directory\": \"" + S.Dir + "/src\", \"command\": \"c++ " + Flags +
+              " -c ui.cpp\", \"file\": \"ui.cpp\"},\n"
+              " {\"directory\": \"" + S.Dir + "/src\", \"command\": \"c++ " + Flags +
+              " -c worker.cpp\", \"file\": \"worker.cpp\"}]\n");
+}
+} // namespace
+
+TEST(Cli, OneFindingAcrossFilesAndTheCacheSkipsUnchangedFiles) {
+  Scratch S;
+  writeProgram(S);
+  Output First = S.run(Tidy + " -p build");
+  EXPECT_EQ(First.Exit, 1) << First.Err;
+  EXPECT_NE(First.Out.find("ui.cpp:3:18: warning: 'st::write' is a UI call made on a "
+                           "worker thread"),
+            std::string::npos)
+      << First.Out;
+  EXPECT_NE(First.Out.find("worker.cpp:4:22: note: called from the lambda"),
+            std::string::npos)
+      << First.Out;
+  EXPECT_NE(First.Err.find("[1/2] "), std::string::npos) << First.Err;
+  Output Second = S.run(Tidy + " -p build");
+  EXPECT_EQ(Second.Out, First.Out);
+  EXPECT_NE(Second.Err.find("in 2 translation units (2 from the cache)"), std::string::npos)
+      << Second.Err;
+  // Touched but unchanged: still from the cache; the shared header edited:
+  // both are parsed again.
+  S.run("touch src/ui.cpp");
+  Output Touched = S.run(Tidy + " -p build");
+  EXPECT_NE(Touched.Err.find("(2 from the cache)"), std::string::npos) << Touched.Err;
+  S.write("src/ui.h", "#pragma once\nvoid show(int); // edited\n");
+  Output Edited = S.run(Tidy + " -p build");
+  EXPECT_NE(Edited.Err.find("in 2 translation units\n"), std::string::npos) << Edited.Err;
+  EXPECT_EQ(Edited.Out, First.Out);
+  Output NoCache = S.run(Tidy + " -p build --no-cache --quiet");
+  EXPECT_EQ(NoCache.Out, First.Out);
+  EXPECT_EQ(NoCache.Err, "");
+}
+
+TEST(Cli, FactsWrittenAsBuildStepsLinkToTheSameFindings) {
+  Scratch S;
+  writeProgram(S);
+  Output Direct = S.run(Tidy + " -p build --no-cache");
+  Output A = S.run(Tidy + " -p build --write-facts=out/ui.facts --depfile=out/ui.d src/ui.cpp");
+  Output B = S.run(Tidy + " -p build --write-facts=out/worker.facts src/worker.cpp");
+  EXPECT_EQ(A.Exit, 0) << A.Err;
+  EXPECT_EQ(B.Exit, 0) << B.Err;
+  EXPECT_EQ(A.Out, "");
+  EXPECT_NE(slurp(S.Dir + "/out/ui.d").find("src/ui.h"), std::string::npos);
+  Output L = S.run(Tidy + " --from-facts out/ui.facts out/worker.facts");
+  EXPECT_EQ(L.Exit, 1) << L.Err;
+  EXPECT_EQ(L.Out, Direct.Out);
+  // A damaged facts file is an error naming it; the others are linked.
+  S.write("out/bad.facts", "UISANFCT\x01garbage");
+  Output D = S.run(Tidy + " --from-facts out/bad.facts out/ui.facts out/worker.facts");
+  EXPECT_EQ(D.Exit, 2);
+  EXPECT_NE(D.Out.find("bad.facts: error: "), std::string::npos) << D.Out;
+  EXPECT_NE(D.Out.find("extract its facts again with --write-facts"), std::string::npos)
+      << D.Out;
+  EXPECT_NE(D.Out.find("ui.cpp:3:18: warning:"), std::string::npos) << D.Out;
+  Output Two = S.run(Tidy + " -p build --write-facts=x.facts src/ui.cpp src/worker.cpp");
+  EXPECT_EQ(Two.Exit, 2);
+  EXPECT_NE(Two.Err.find("--write-facts takes one source file"), std::string::npos) << Two.Err;
+  Output Mixed = S.run(Tidy + " --from-facts -p build out/ui.facts");
+  EXPECT_EQ(Mixed.Exit, 2);
+}
+
+TEST(Cli, BadOptionValuesAndExcludeGlobsAreErrors) {
+  Scratch S;
+  S.write("bad.cpp", Bad);
+  Output O = S.run(Tidy + " --config='{CheckOptions: "
+                          "{uisan-ui-call-in-thread.MaxFunctionsPerEntry: many}}' bad.cpp" +
+                   SeedFlags);
+  EXPECT_EQ(O.Exit, 2);
+  EXPECT_NE(O.Err.find("option 'uisan-ui-call-in-thread.MaxFunctionsPerEntry': 'many' "
+                       "is not a number"),
+            std::string::npos)
+      << O.Err;
+  Output G = S.run(Tidy + " --exclude='[' bad.cpp" + SeedFlags);
+  EXPECT_EQ(G.Exit, 2);
+  EXPECT_NE(G.Err.find("--exclude='['"), std::string::npos) << G.Err;
+  Output E = S.run(Tidy + " --exclude='*bad*' bad.cpp" + SeedFlags);
+  EXPECT_EQ(E.Exit, 2);
+  EXPECT_NE(E.Err.find("no input files"), std::string::npos) << E.Err;
+}
+
 TEST(Cli, SarifAndJsonToAFile) {
   Scratch S;
   S.write("bad.cpp", Bad);
