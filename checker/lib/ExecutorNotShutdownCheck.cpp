@@ -195,17 +195,35 @@ struct HandleRef {
 };
 
 HandleRef handleOf(const Expr *E) {
-  for (int Guard = 0; E && Guard < 8; ++Guard) {
+  for (int Guard = 0; E && Guard < 12; ++Guard) {
     E = E->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = M->getSubExpr();
+      continue;
+    }
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() != UO_AddrOf && UO->getOpcode() != UO_Deref)
         return {};
       E = UO->getSubExpr();
       continue;
     }
+    // An element of a member array or container: `m_threads + i`,
+    // `threads_[i]`, `threads_.at(i)`, `*it` of `threads_.begin()`.
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if ((BO->getOpcode() != BO_Add && BO->getOpcode() != BO_Sub) ||
+          !BO->getType()->isPointerType())
+        return {};
+      E = BO->getLHS()->getType()->isPointerType() ? BO->getLHS() : BO->getRHS();
+      continue;
+    }
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = AS->getBase();
+      continue;
+    }
     if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
-      // A smart pointer's '->' and '*'.
-      if ((OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) &&
+      // A smart pointer's '->' and '*', an iterator's, a container's '[]'.
+      if ((OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star ||
+           OC->getOperator() == OO_Subscript) &&
           OC->getNumArgs() > 0) {
         E = OC->getArg(0);
         continue;
@@ -213,13 +231,25 @@ HandleRef handleOf(const Expr *E) {
       return {};
     }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      // unique_ptr::get()
-      if (MC->getMethodDecl() && MC->getMethodDecl()->getName() == "get") {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      if (M && M->getDeclName().isIdentifier() &&
+          llvm::is_contained({"get", "begin", "front", "back", "at", "data"},
+                             M->getName())) {
         E = MC->getImplicitObjectArgument();
         continue;
       }
       return {};
     }
+    // A local that points into a member (`auto *t = m_threads + i;`, a
+    // range-for's element), followed to what it was initialised with.
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) && VD->getInit() &&
+            (VD->getType()->isPointerType() || VD->getType()->isReferenceType() ||
+             VD->isImplicit() || VD->isCXXForRangeDecl())) {
+          E = VD->getInit();
+          continue;
+        }
     break;
   }
   if (!E)

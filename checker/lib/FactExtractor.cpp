@@ -1132,6 +1132,17 @@ void FactExtractor::extractFunction(const FunctionDecl *FD) {
     }
   }
   B.F.Destructor = isa<CXXDestructorDecl>(FD);
+  // An event handler of a shutdown event (`void OnClose(wxCloseEvent &)`).
+  for (const ParmVarDecl *P : FD->parameters()) {
+    QualType T = P->getType().getNonReferenceType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
+      for (const auto &Pack : Rules.db().Packs)
+        for (const rules::Glob &G : Pack->Teardown.Handlers.Items)
+          if (Rules.derivesFrom(RD, G))
+            B.F.Teardown = true;
+  }
   B.F.Throws = throwsOut(FD->getBody());
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits()) {

@@ -400,6 +400,7 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
   if (const JsonValue *T = J.find("teardown")) {
     P->Teardown.Overrides = globs(T->find("overrides"));
     P->Teardown.Signals = globs(T->find("signals"));
+    P->Teardown.Handlers = globs(T->find("handlers"));
   }
   if (const JsonValue *T = J.find("ui_thread")) {
     UiThreadRule R;

@@ -98,6 +98,7 @@ struct ExecutorRule {
 struct TeardownRule {
   GlobList Overrides; ///< methods whose overrides run then (wxApp::OnExit)
   GlobList Signals;   ///< signals whose slots run then (aboutToQuit)
+  GlobList Handlers;  ///< event types whose handlers run then (wxCloseEvent)
 };
 
 /// Functions that run once per script run, event or frame.
