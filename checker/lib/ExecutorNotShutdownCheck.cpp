@@ -71,10 +71,7 @@ ExecutorAnalysis::ownership(const Expr *E, const rules::ExecutorRule &R,
   if (!E)
     return std::nullopt;
   if (const auto *New = dyn_cast<CXXNewExpr>(E)) {
-    if (R.ParentOwned && New->getConstructExpr() &&
-        llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
-          return A->IgnoreParenImpCasts()->getType()->isPointerType();
-        }))
+    if (R.ParentOwned && givenParent(New, Ctx))
       return facts::FieldEvent::Kind::OwnByParent;
     return facts::FieldEvent::Kind::Own;
   }
@@ -570,10 +567,7 @@ void ExecutorAnalysis::reportDroppedNews(Lifecycle &LC,
       ExecutorType T = LC.classify(LC.pointerTo(New->getAllocatedType()));
       if (!T)
         continue;
-      if (T.Rule->ParentOwned && New->getConstructExpr() &&
-          llvm::any_of(New->getConstructExpr()->arguments(), [](const Expr *A) {
-            return A->IgnoreParenImpCasts()->getType()->isPointerType();
-          }))
+      if (T.Rule->ParentOwned && givenParent(New, Ctx))
         continue;
       diag(New->getBeginLoc(),
            "heap-allocated '%0' is never stopped, stored or deleted: its "

@@ -10,6 +10,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -652,10 +653,36 @@ bool FactExtractor::mentionsGuard(const Stmt *S, unsigned Depth) {
   return false;
 }
 
+std::pair<const Decl *, const Decl *> FactExtractor::storedKey(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasLocalStorage())
+        return {VD, nullptr};
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        if (VD->hasLocalStorage())
+          return {VD, ME->getMemberDecl()};
+  return {nullptr, nullptr};
+}
+
+int FactExtractor::storedGuard(const Expr *E) {
+  if (!Current)
+    return 0;
+  auto Key = storedKey(E);
+  if (!Key.first)
+    return 0;
+  auto It = Current->StoredGuards.find(Key);
+  return It == Current->StoredGuards.end() ? 0 : It->second;
+}
+
 int FactExtractor::guardPolarity(const Expr *Cond) {
   if (!Cond)
     return 0;
   Cond = Cond->IgnoreParenImpCasts();
+  if (int Stored = storedGuard(Cond))
+    return Stored;
   if (const auto *UO = dyn_cast<UnaryOperator>(Cond))
     if (UO->getOpcode() == UO_LNot)
       return -guardPolarity(UO->getSubExpr());
@@ -1017,6 +1044,9 @@ void FactExtractor::walk(const Stmt *S, bool Guarded, Body &B,
     for (const Decl *D : DS->decls()) {
       if (const auto *VD = dyn_cast<VarDecl>(D)) {
         if (const Expr *Init = VD->getInit()) {
+          if (VD->getType()->isBooleanType())
+            if (int P = guardPolarity(Init))
+              B.StoredGuards[{VD, nullptr}] = P;
           if (mayHoldCallable(VD->getType()))
             flowInto(varSlot(VD), Init, VD->getLocation(), B);
           walk(Init, Guarded, B, VD, Depth + 1);
@@ -1061,6 +1091,16 @@ void FactExtractor::walk(const Stmt *S, bool Guarded, Body &B,
   if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (BO->getOpcode() == BO_Assign && mayHoldCallable(BO->getLHS()->getType()))
       flowInto(rootSlot(BO->getLHS()), BO->getRHS(), BO->getOperatorLoc(), B);
+    // `status.foreground = (self() == mainThread);`: a guard kept for later.
+    if (BO->getOpcode() == BO_Assign && BO->getLHS()->getType()->isBooleanType()) {
+      auto Key = storedKey(BO->getLHS());
+      if (Key.first) {
+        if (int P = guardPolarity(BO->getRHS()))
+          B.StoredGuards[Key] = P;
+        else
+          B.StoredGuards.erase(Key);
+      }
+    }
   }
   if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S)) {
     if (OC->getOperator() == OO_Equal && OC->getNumArgs() == 2 &&
@@ -1118,6 +1158,9 @@ void FactExtractor::extractFunction(const FunctionDecl *FD) {
   if (!isProject(FD) || (FD->isImplicit() && !isLambdaOperator(FD)))
     return;
   Body B;
+  Body *Outer = Current; // a local class's method is extracted mid-walk
+  Current = &B;
+  auto Restore = llvm::make_scope_exit([&] { Current = Outer; });
   B.FD = FD;
   B.F.Key = functionKey(FD);
   B.F.Name = TU.intern(describeFunction(FD));

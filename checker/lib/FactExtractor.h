@@ -76,6 +76,10 @@ private:
     facts::Function F;
     const clang::FunctionDecl *FD = nullptr; ///< null for an initialiser
     unsigned TryDepth = 0; ///< try blocks around the walk's position
+    /// Locals (and members of locals) that hold a guard's answer:
+    /// `bool main = isMainThread(); ... if (main)`.
+    llvm::DenseMap<std::pair<const clang::Decl *, const clang::Decl *>, int>
+        StoredGuards;
   };
 
   void visitContext(const clang::DeclContext *DC);
@@ -137,6 +141,12 @@ private:
 
   /// +1: the condition holds only on the UI thread; -1: only off it; 0: ?
   int guardPolarity(const clang::Expr *Cond);
+  /// The guard answer `E` holds (a local or a local's member set from one).
+  int storedGuard(const clang::Expr *E);
+  /// The key of a local or a local's member, or (null, null).
+  static std::pair<const clang::Decl *, const clang::Decl *>
+  storedKey(const clang::Expr *E);
+  Body *Current = nullptr; ///< the body being walked, for stored guards
   bool mentionsGuard(const clang::Stmt *S, unsigned Depth = 0);
 
   clang::ASTContext &Ctx;

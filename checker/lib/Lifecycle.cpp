@@ -249,12 +249,8 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
           if (!Made)
             continue;
           if (const auto *New = dyn_cast<CXXNewExpr>(Made)) {
-            if (R.ParentOwned && New->getConstructExpr())
-              if (llvm::any_of(New->getConstructExpr()->arguments(),
-                               [](const Expr *A) {
-                                 return strip(A)->getType()->isPointerType();
-                               }))
-                continue;
+            if (R.ParentOwned && givenParent(New, Ctx))
+              continue;
           } else if (const auto *Call = dyn_cast<CallExpr>(Made)) {
             const FunctionDecl *Callee = Call->getDirectCallee();
             if (!Callee)
@@ -307,6 +303,19 @@ std::vector<Handle> Lifecycle::executorHandles(const FunctionDecl *FD) {
 }
 
 QualType Lifecycle::pointerTo(QualType T) { return Ctx.getPointerType(T); }
+
+bool givenParent(const CXXNewExpr *New, ASTContext &Ctx) {
+  const CXXConstructExpr *CE = New->getConstructExpr();
+  if (!CE)
+    return false;
+  return llvm::any_of(CE->arguments(), [&](const Expr *A) {
+    if (isa<CXXDefaultArgExpr>(A))
+      return false;
+    const Expr *E = A->IgnoreParenImpCasts();
+    return E->getType()->isPointerType() &&
+           !A->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
+  });
+}
 
 bool Lifecycle::movedIntoMember(const Expr *Move) {
   // `member = std::move(t)`, `members.push_back(std::move(t))`: the

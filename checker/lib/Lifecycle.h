@@ -60,6 +60,11 @@ struct HandleEvent {
   std::string Detail; ///< for Escaped: "moved", "returned", "stored in 'x'"
 };
 
+/// True when `New` gives the object a parent (a pointer argument written at
+/// the call and not null), for executors a parent owns (`new QThread(this)`;
+/// `new QThreadPool()` has none, its default `nullptr` is not one).
+bool givenParent(const clang::CXXNewExpr *New, clang::ASTContext &Ctx);
+
 /// Runs the lifecycle analysis on function bodies of one TU.
 class Lifecycle {
 public:
