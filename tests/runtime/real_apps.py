@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xdisplay import XvfbError, start_xvfb  # noqa: E402
+
 SKIP = 77
 
 # name, toolkit, command, what to do once its window is up (xdotool
@@ -92,21 +95,6 @@ class X11:
         self.lib.XFlush(d)
         self.lib.XCloseDisplay(d)
         return True
-
-
-def start_xvfb():
-    """A private Xvfb; returns (process, ':N')."""
-    r, w = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24",
-                             "-nolisten", "tcp"], pass_fds=(w,), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    os.close(w)
-    with os.fdopen(r) as f:
-        number = f.readline().strip()
-    if not number:
-        proc.kill()
-        sys.exit("Xvfb did not start")
-    return proc, ":" + number
 
 
 def windows_of(pid, env):
@@ -193,7 +181,10 @@ def main():
 
     out_dir = a.keep or tempfile.mkdtemp(prefix="uisan-real-apps-")
     os.makedirs(out_dir, exist_ok=True)
-    xvfb, display = start_xvfb()
+    try:
+        xvfb, display = start_xvfb()
+    except XvfbError as e:
+        sys.exit(str(e))
     env = dict(os.environ, DISPLAY=display, GDK_BACKEND="x11", QT_QPA_PLATFORM="xcb",
                NO_AT_BRIDGE="1")
     for k in ("UISAN_OPTIONS", "LD_PRELOAD", "LD_AUDIT", "WAYLAND_DISPLAY"):

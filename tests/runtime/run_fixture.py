@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from xdisplay import XvfbError, start_xvfb, stop_xvfb  # noqa: E402
+
 EXPECT = re.compile(r"//\s*EXPECT:\s*([a-z-]+)((?:\s+(?:count=\d+|more=\d+|api=\S+|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
 # A UI call grouped into another line's report ("And N more UI calls ...").
 EXPECT_MORE = re.compile(r"//\s*EXPECT-MORE:((?:\s+(?:api=\S+|destructor|@\[\[@LINE[+-]\d+\]\]))*)\s*$")
@@ -124,14 +127,20 @@ def main():
         if options:
             cmd += ["--options", options]
         cmd += ["--", args.binary]
+        env = dict(os.environ)
+        xvfb = None
         if "xvfb" in run_with:
             # GTK and wx need an X display: a private virtual one.
-            xvfb = shutil.which("xvfb-run")
-            if not xvfb:
-                print("xvfb-run not found (Debian package xvfb)")
+            if not shutil.which("Xvfb"):
+                print("Xvfb not found (Debian package xvfb)")
                 return 1 if os.environ.get("UISAN_REQUIRE_TOOLKITS") else SKIP
-            cmd = [xvfb, "-a", "-s", "-screen 0 1024x768x24"] + cmd
-        env = dict(os.environ)
+            try:
+                xvfb, env["DISPLAY"] = start_xvfb("1024x768x24")
+            except XvfbError as e:
+                print(e)
+                return 1
+            env.pop("XAUTHORITY", None)
+            env.pop("WAYLAND_DISPLAY", None)
         env.update(fixture_env)
         env.pop("UISAN_OPTIONS", None)
         # (Not with a sanitizer: its allocator comes first and the guard
@@ -143,8 +152,12 @@ def main():
         # report and exit status.
         env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
         env["TSAN_OPTIONS"] = (env.get("TSAN_OPTIONS", "") + ":report_thread_leaks=0").lstrip(":")
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=args.timeout, env=env, text=True)
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  timeout=args.timeout, env=env, text=True)
+        finally:
+            if xvfb:
+                stop_xvfb(xvfb)
         reports = []
         if os.path.exists(json_path):
             with open(json_path) as f:
