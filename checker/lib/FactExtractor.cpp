@@ -617,6 +617,43 @@ bool FactExtractor::argumentNames(llvm::ArrayRef<const Expr *> Args,
   return false;
 }
 
+const rules::SpawnerRule *
+FactExtractor::spawnerFor(const FunctionDecl *Callee,
+                          llvm::ArrayRef<const Expr *> Args) {
+  for (const rules::SpawnerRule *R : Rules.spawners(Callee)) {
+    if (argumentNames(Args, R->UnlessArg))
+      continue;
+    if (R->ReceiverType) {
+      // The receiver as written, before its conversion to `gpointer`.
+      if (R->ReceiverArg >= Args.size())
+        continue;
+      QualType T = Args[R->ReceiverArg]->IgnoreParenCasts()->getType();
+      if (T->isPointerType())
+        T = T->getPointeeType();
+      const RecordDecl *RD = T->getAsRecordDecl();
+      const auto *CRD = dyn_cast_or_null<CXXRecordDecl>(RD);
+      // A C library's type by its typedef ('GstElement', whose struct is
+      // '_GstElement'), a class by itself or a base.
+      const auto *TT = T->getAs<TypedefType>();
+      bool Hit = (TT && R->ReceiverType->matches(TT->getDecl()->getName())) ||
+                 (CRD && Rules.derivesFrom(CRD, *R->ReceiverType)) ||
+                 (RD && R->ReceiverType->matches(RD->getName()));
+      if (!Hit)
+        continue;
+    }
+    if (R->SignalArg >= 0) {
+      if (static_cast<size_t>(R->SignalArg) >= Args.size())
+        continue;
+      const auto *SL =
+          dyn_cast<StringLiteral>(Args[R->SignalArg]->IgnoreParenCasts());
+      if (!SL || !SL->isOrdinary() || !R->Signals.matches(SL->getString()))
+        continue;
+    }
+    return R;
+  }
+  return nullptr;
+}
+
 bool FactExtractor::marshals(const rules::MarshallerRule &M,
                              llvm::ArrayRef<const Expr *> Args) {
   if (argumentNames(Args, M.UnlessArg))
@@ -735,6 +772,213 @@ int FactExtractor::guardPolarity(const Expr *Cond) {
 }
 
 //===----------------------------------------------------------------------===//
+// Qt's thread affinity
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// How an object expression reads in a note: 'loader_', 'this', 'thread'.
+std::string spelled(const Expr *E) {
+  E = strip(E);
+  if (!E)
+    return "";
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
+      return spelled(UO->getSubExpr());
+  if (isa<CXXThisExpr>(E))
+    return "this";
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl()->getNameAsString();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return ME->getMemberDecl()->getNameAsString();
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (MC->getMethodDecl() && MC->getMethodDecl()->getName() == "get")
+      return spelled(MC->getImplicitObjectArgument());
+  return "";
+}
+
+/// The class an object expression points to or names.
+const CXXRecordDecl *objectClass(const Expr *E) {
+  if (!E)
+    return nullptr;
+  QualType T = strip(E)->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  return T->getAsCXXRecordDecl();
+}
+
+/// The method named by a SIGNAL()/SLOT() string ("2found(int)").
+const CXXMethodDecl *methodByString(const Expr *E, const CXXRecordDecl *RD) {
+  const Expr *X = strip(E);
+  // Qt's debug builds wrap the string: qFlagLocation("2found(int)" "\0" ...).
+  if (const auto *CE = dyn_cast_or_null<CallExpr>(X))
+    if (CE->getNumArgs() == 1)
+      X = strip(CE->getArg(0));
+  const auto *SL = dyn_cast_or_null<StringLiteral>(X);
+  if (!SL || !RD || !RD->hasDefinition() || SL->getLength() < 2)
+    return nullptr;
+  llvm::StringRef Text = SL->getString().drop_front(1); // the '1'/'2' code
+  llvm::StringRef Name = Text.take_until([](char C) { return C == '('; });
+  const CXXMethodDecl *Found = nullptr;
+  // The class, then its first bases (Qt's signals are single-inheritance).
+  for (const CXXRecordDecl *C = RD->getDefinition(); C && !Found;) {
+    for (const CXXMethodDecl *M : C->methods())
+      if (M->getDeclName().isIdentifier() && M->getName() == Name)
+        Found = M;
+    C = C->getNumBases() ? C->bases_begin()->getType()->getAsCXXRecordDecl() : nullptr;
+    if (C)
+      C = C->getDefinition();
+  }
+  return Found;
+}
+} // namespace
+
+bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
+                                 llvm::ArrayRef<const Expr *> Args, bool Guarded,
+                                 Body &B, unsigned Depth) {
+  const rules::AffinityRule *A = nullptr;
+  std::string Name;
+  for (const auto &P : Rules.db().Packs)
+    if (P->Affinity) {
+      if (Name.empty())
+        Name = ruleName(Callee->getTemplateInstantiationPattern()
+                            ? Callee->getTemplateInstantiationPattern()
+                            : Callee);
+      A = &*P->Affinity;
+      if (A->Move.matches(Name) || A->Connect.matches(Name) ||
+          A->NeedsEventLoop.matches(Name) || A->EventLoops.matches(Name) ||
+          llvm::any_of(A->ReceiverCalls, [&](const rules::ReceiverCallRule &R) {
+            return R.Function.matches(Name);
+          }))
+        break;
+      A = nullptr;
+    }
+  if (!A)
+    return false;
+  SourceLocation At = Call->getBeginLoc();
+  const Expr *Object = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+    Object = MC->getImplicitObjectArgument();
+
+  auto IsObject = [&](const Expr *E) {
+    const CXXRecordDecl *RD = objectClass(E);
+    return RD && A->ObjectClass && Rules.derivesFrom(RD, *A->ObjectClass) &&
+           strip(E)->getType()->isPointerType();
+  };
+  // `QTimer::singleShot(ms, receiver, f)`: the timer runs in the
+  // receiver's thread, not the caller's.
+  bool ToReceiver = llvm::any_of(A->ReceiverCalls, [&](const rules::ReceiverCallRule &R) {
+    return R.Function.matches(Name) && R.ReceiverArg < Args.size() &&
+           IsObject(Args[R.ReceiverArg]);
+  });
+
+  if (A->EventLoops.matches(Name) && !Guarded)
+    B.F.RunsEventLoop = true;
+  if (A->NeedsEventLoop.matches(Name) && !Guarded && !ToReceiver) {
+    // A zero-delay single shot posts the call without a timer.
+    bool ZeroDelay = false;
+    if (!Args.empty())
+      if (const auto *IL = dyn_cast<IntegerLiteral>(strip(Args[0])))
+        ZeroDelay = IL->getValue() == 0;
+    if (!ZeroDelay)
+      B.F.LoopCalls.push_back({TU.intern(Name), Locations.get(Call->getExprLoc())});
+  }
+
+  if (A->Move.matches(Name) && Object && !Args.empty()) {
+    // Moving to a thread the code names (a QThread variable, member or
+    // `this` of a QThread subclass); `moveToThread(qApp->thread())` and
+    // other calls return a thread that already exists: not followed.
+    const Expr *Thread = strip(Args[0]);
+    bool Named = isa<CXXThisExpr, DeclRefExpr, MemberExpr, UnaryOperator>(Thread);
+    const CXXRecordDecl *RD = objectClass(Object);
+    if (Named && RD && isProject(RD))
+      B.F.Moves.push_back({classKey(RD), TU.intern(spelled(Object)),
+                           TU.intern(spelled(Args[0])),
+                           Locations.get(Call->getExprLoc())});
+    return false;
+  }
+
+  auto TypeOf = [&](llvm::ArrayRef<const Expr *> As) {
+    if (!A->Direct.empty() && argumentNames(As, A->Direct))
+      return facts::Connect::Type::Direct;
+    if (!A->Queued.empty() && argumentNames(As, A->Queued))
+      return facts::Connect::Type::Queued;
+    return facts::Connect::Type::Auto;
+  };
+
+  if (A->Connect.matches(Name)) {
+    // connect(sender, signal, receiver, slot[, type]),
+    // connect(sender, signal, context, functor[, type]),
+    // connect(sender, signal, functor[, type]): the sender is the context.
+    llvm::SmallVector<const Expr *, 6> As(Args.begin(), Args.end());
+    if (As.size() < 3)
+      return false;
+    facts::Connect C;
+    C.Api = TU.intern(Name);
+    C.At = Locations.get(At);
+    C.T = TypeOf(As);
+    const Expr *Sender = As[0];
+    const Expr *Receiver = Sender;
+    const Expr *Target = As[2];
+    if (As.size() >= 4 && IsObject(As[2])) {
+      Receiver = As[2];
+      Target = As[3];
+    }
+    const CXXMethodDecl *Sig = nullptr;
+    if (const auto *UO = dyn_cast<UnaryOperator>(strip(As[1])))
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(UO->getSubExpr())))
+        Sig = dyn_cast<CXXMethodDecl>(DRE->getDecl());
+    if (!Sig)
+      Sig = methodByString(As[1], objectClass(Sender));
+    if (Sig) {
+      C.Signal = functionKey(Sig);
+      C.SignalName = TU.intern(describeFunction(Sig));
+      C.ThreadSignal = A->ThreadSignals.matches(describeFunction(Sig));
+    }
+    if (const CXXRecordDecl *RD = objectClass(Receiver))
+      C.Receiver = classKey(RD);
+    C.ReceiverText = TU.intern(spelled(Receiver));
+    values(Target, C.Targets);
+    if (C.Targets.empty())
+      if (const CXXMethodDecl *Slot = methodByString(Target, objectClass(Receiver)))
+        addFunction(Slot, C.Targets);
+    if (!C.Targets.empty())
+      B.F.Connects.push_back(std::move(C));
+    // The objects are evaluated here; the slot runs where the connection
+    // decides, not here.
+    for (const Expr *E : As)
+      if (E != Target)
+        walk(E, Guarded, B, nullptr, Depth + 1);
+    for (const Stmt *Child : Call->children())
+      if (!llvm::is_contained(As, Child))
+        walk(Child, Guarded, B, nullptr, Depth + 1);
+    if (const auto *L = dyn_cast<LambdaExpr>(strip(Target)))
+      for (const Expr *Init : L->capture_inits())
+        walk(Init, Guarded, B, nullptr, Depth + 1);
+    return true;
+  }
+
+  for (const rules::ReceiverCallRule &R : A->ReceiverCalls)
+    if (R.Function.matches(Name) && R.ReceiverArg < Args.size() &&
+        IsObject(Args[R.ReceiverArg])) {
+      // The callable runs in the receiver's thread: decided on the linked
+      // program; the marshaller rule (below) keeps it out of this body.
+      facts::Connect C;
+      C.Api = TU.intern(Name);
+      C.At = Locations.get(At);
+      C.T = TypeOf(Args);
+      if (const CXXRecordDecl *RD = objectClass(Args[R.ReceiverArg]))
+        C.Receiver = classKey(RD);
+      C.ReceiverText = TU.intern(spelled(Args[R.ReceiverArg]));
+      for (unsigned I = 0; I < Args.size(); ++I)
+        if (I != R.ReceiverArg)
+          values(Args[I], C.Targets);
+      if (!C.Targets.empty() && C.T != facts::Connect::Type::Direct)
+        B.F.Connects.push_back(std::move(C));
+    }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
 // Bodies
 //===----------------------------------------------------------------------===//
 
@@ -817,6 +1061,9 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
     }
   }
 
+  if (affinityCall(Call, Callee, Args, Guarded, B, Depth))
+    return;
+
   if (const rules::MarshallerRule *M = Rules.marshaller(Callee)) {
     if (marshals(*M, Args)) {
       // Every callable argument runs on the UI thread; the rest (receiver,
@@ -841,12 +1088,14 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
         VC.At = Locations.get(At);
         B.F.ValueCalls.push_back(std::move(VC));
       }
-  } else if (const rules::SpawnerRule *S = Rules.spawner(Callee)) {
-    if (!argumentNames(Args, S->UnlessArg)) {
+  } else if (const rules::SpawnerRule *S = spawnerFor(Callee, Args)) {
+    {
       int Arg = callableArg(Args, S->CallableArg);
       if (Arg >= 0) {
         facts::Spawn Sp;
         Sp.Spawner = TU.intern(ruleName(Callee));
+        if (!S->LibraryThread.empty())
+          Sp.LibraryThread = TU.intern(S->LibraryThread);
         Sp.At = Locations.get(Call->getBeginLoc());
         values(Args[Arg], Sp.Callables);
         if (Holder)
@@ -899,6 +1148,9 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
     return;
   }
 
+  if (!Guarded && MD && Rules.isSignal(MD))
+    B.F.Emits.push_back({functionKey(MD), TU.intern(describeFunction(MD)),
+                         Locations.get(At)});
   if (!Guarded && !(MD && Rules.isSignal(MD))) {
     if (std::optional<UiApi> Api = Rules.uiApi(Callee)) {
       bool Declared = MD && !isa<CXXConstructorDecl>(MD) && Api->FromClassRule &&
@@ -1175,6 +1427,14 @@ void FactExtractor::extractFunction(const FunctionDecl *FD) {
     }
   }
   B.F.Destructor = isa<CXXDestructorDecl>(FD);
+  {
+    std::string Name = describeFunction(FD);
+    for (const auto &P : Rules.db().Packs)
+      if (P->WorkerEntries.matches(Name)) {
+        B.F.WorkerEntry = TU.intern(P->Name);
+        break;
+      }
+  }
   // An event handler of a shutdown event (`void OnClose(wxCloseEvent &)`).
   for (const ParmVarDecl *P : FD->parameters()) {
     QualType T = P->getType().getNonReferenceType();

@@ -94,6 +94,14 @@ private:
   void walkCall(const clang::Expr *Call, const clang::FunctionDecl *Callee,
                 bool Guarded, Body &B, const clang::VarDecl *Holder,
                 unsigned Depth);
+  /// The first spawner rule for `Callee` whose conditions this call meets.
+  const rules::SpawnerRule *spawnerFor(const clang::FunctionDecl *Callee,
+                                       llvm::ArrayRef<const clang::Expr *> Args);
+  /// Qt's affinity calls (moveToThread, connect, invokeMethod to an object,
+  /// timers): their facts. True when the call is handled whole.
+  bool affinityCall(const clang::Expr *Call, const clang::FunctionDecl *Callee,
+                    llvm::ArrayRef<const clang::Expr *> Args, bool Guarded,
+                    Body &B, unsigned Depth);
   /// Adds a flow of `E`'s callables into `Slot`, if it carries any.
   void flowInto(facts::Str Slot, const clang::Expr *E, clang::SourceLocation At,
                 Body &B);

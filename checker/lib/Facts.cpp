@@ -203,6 +203,7 @@ std::string serialize(const TranslationUnit &TU) {
       W.loc(S.At);
       W.values(S.Callables);
       W.str(S.Holder);
+      W.str(S.LibraryThread);
     });
     W.list(F.Flows, [&](const Flow &Fl) {
       W.str(Fl.Slot);
@@ -223,6 +224,34 @@ std::string serialize(const TranslationUnit &TU) {
       W.loc(H.At);
     });
     W.list(F.StopsParams, [&](uint32_t P) { W.u(P); });
+    W.list(F.Connects, [&](const Connect &C) {
+      W.str(C.Api);
+      W.str(C.Signal);
+      W.str(C.SignalName);
+      W.u(C.ThreadSignal);
+      W.str(C.Receiver);
+      W.str(C.ReceiverText);
+      W.u(static_cast<uint8_t>(C.T));
+      W.values(C.Targets);
+      W.loc(C.At);
+    });
+    W.list(F.Moves, [&](const Move &M) {
+      W.str(M.Class);
+      W.str(M.ObjectText);
+      W.str(M.ThreadText);
+      W.loc(M.At);
+    });
+    W.list(F.Emits, [&](const Emit &E) {
+      W.str(E.Signal);
+      W.str(E.Name);
+      W.loc(E.At);
+    });
+    W.list(F.LoopCalls, [&](const LoopCall &L) {
+      W.str(L.Api);
+      W.loc(L.At);
+    });
+    W.u(F.RunsEventLoop);
+    W.str(F.WorkerEntry);
   });
   W.list(TU.Slots, [&](const Slot &S) {
     W.str(S.Key);
@@ -345,6 +374,7 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
       S.At = R.loc();
       S.Callables = R.values();
       S.Holder = R.str();
+      S.LibraryThread = R.str();
     }
     F.Flows.resize(R.count());
     for (Flow &Fl : F.Flows) {
@@ -376,6 +406,41 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
     F.StopsParams.resize(R.count());
     for (uint32_t &P : F.StopsParams)
       P = static_cast<uint32_t>(R.u());
+    F.Connects.resize(R.count());
+    for (Connect &C : F.Connects) {
+      C.Api = R.str();
+      C.Signal = R.str();
+      C.SignalName = R.str();
+      C.ThreadSignal = R.flag();
+      C.Receiver = R.str();
+      C.ReceiverText = R.str();
+      uint64_t T = R.u();
+      if (T > static_cast<uint64_t>(Connect::Type::Queued))
+        R.Bad = true;
+      C.T = static_cast<Connect::Type>(T);
+      C.Targets = R.values();
+      C.At = R.loc();
+    }
+    F.Moves.resize(R.count());
+    for (Move &M : F.Moves) {
+      M.Class = R.str();
+      M.ObjectText = R.str();
+      M.ThreadText = R.str();
+      M.At = R.loc();
+    }
+    F.Emits.resize(R.count());
+    for (Emit &E : F.Emits) {
+      E.Signal = R.str();
+      E.Name = R.str();
+      E.At = R.loc();
+    }
+    F.LoopCalls.resize(R.count());
+    for (LoopCall &L : F.LoopCalls) {
+      L.Api = R.str();
+      L.At = R.loc();
+    }
+    F.RunsEventLoop = R.flag();
+    F.WorkerEntry = R.str();
     if (R.Bad)
       break;
   }
@@ -550,7 +615,8 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
       Spawns.push_back(llvm::json::Object{{"spawner", TU.str(S.Spawner).str()},
                                           {"at", jsonLoc(TU, S.At)},
                                           {"callables", jsonValues(TU, S.Callables)},
-                                          {"holder", jsonStr(TU, S.Holder)}});
+                                          {"holder", jsonStr(TU, S.Holder)},
+                                          {"library_thread", jsonStr(TU, S.LibraryThread)}});
     for (const Flow &Fl : F.Flows)
       Flows.push_back(llvm::json::Object{{"slot", TU.str(Fl.Slot).str()},
                                          {"values", jsonValues(TU, Fl.Values)},
@@ -569,7 +635,35 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
           {"at", jsonLoc(TU, H.At)}});
     for (uint32_t P : F.StopsParams)
       Stops.push_back(paramName(P));
+    llvm::json::Array Connects, Moves, Emits, Loops;
+    for (const Connect &C : F.Connects)
+      Connects.push_back(llvm::json::Object{
+          {"api", jsonStr(TU, C.Api)},
+          {"signal", jsonStr(TU, C.SignalName)},
+          {"thread_signal", C.ThreadSignal},
+          {"receiver", jsonStr(TU, C.Receiver)},
+          {"receiver_text", jsonStr(TU, C.ReceiverText)},
+          {"type", static_cast<int64_t>(C.T)},
+          {"targets", jsonValues(TU, C.Targets)},
+          {"at", jsonLoc(TU, C.At)}});
+    for (const Move &M : F.Moves)
+      Moves.push_back(llvm::json::Object{{"class", jsonStr(TU, M.Class)},
+                                         {"object", jsonStr(TU, M.ObjectText)},
+                                         {"thread", jsonStr(TU, M.ThreadText)},
+                                         {"at", jsonLoc(TU, M.At)}});
+    for (const Emit &E : F.Emits)
+      Emits.push_back(llvm::json::Object{{"signal", jsonStr(TU, E.Name)},
+                                         {"at", jsonLoc(TU, E.At)}});
+    for (const LoopCall &L : F.LoopCalls)
+      Loops.push_back(llvm::json::Object{{"api", jsonStr(TU, L.Api)},
+                                         {"at", jsonLoc(TU, L.At)}});
     Functions.push_back(llvm::json::Object{
+        {"connects", std::move(Connects)},
+        {"moves", std::move(Moves)},
+        {"emits", std::move(Emits)},
+        {"loop_calls", std::move(Loops)},
+        {"runs_event_loop", F.RunsEventLoop},
+        {"worker_entry", jsonStr(TU, F.WorkerEntry)},
         {"throws", F.Throws},
         {"teardown", F.Teardown},
         {"destructor", F.Destructor},

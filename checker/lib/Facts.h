@@ -30,7 +30,7 @@ namespace uisan::facts {
 
 /// Bumped whenever the meaning or the encoding of a fact changes: facts of
 /// another version are never read (the cache re-extracts them).
-inline constexpr uint32_t FormatVersion = 2;
+inline constexpr uint32_t FormatVersion = 3;
 
 /// An index into a translation unit's string table.
 using Str = uint32_t;
@@ -128,6 +128,46 @@ struct Spawn {
   /// The slot of the variable that owns the thread (a context may be
   /// attached to it), or NoStr.
   Str Holder = NoStr;
+  /// A library's own thread that runs a registered callback ('the
+  /// streaming thread'), or NoStr for a thread the call starts.
+  Str LibraryThread = NoStr;
+};
+
+/// A Qt connection of a signal to a slot or functor, or a call that runs a
+/// callable in the thread of an object (`QMetaObject::invokeMethod(obj, f)`,
+/// `QTimer::singleShot(ms, obj, f)`).
+struct Connect {
+  enum class Type : uint8_t { Auto, Direct, Queued };
+  Str Api = NoStr;          ///< 'QObject::connect', 'QMetaObject::invokeMethod'
+  Str Signal = NoStr;       ///< the signal's key; NoStr for a receiver call
+  Str SignalName = NoStr;   ///< 'Loader::found'
+  bool ThreadSignal = false; ///< emitted in a new thread (QThread::started)
+  Str Receiver = NoStr;     ///< the receiver's (context's) class key
+  Str ReceiverText = NoStr; ///< how it is written: 'loader_'
+  Type T = Type::Auto;
+  std::vector<Value> Targets;
+  Loc At;
+};
+
+/// `obj->moveToThread(t)`: objects of `Class` live in a worker thread.
+struct Move {
+  Str Class = NoStr;
+  Str ObjectText = NoStr; ///< 'loader'
+  Str ThreadText = NoStr; ///< 'thread_'
+  Loc At;
+};
+
+/// A signal emitted (called) by a function.
+struct Emit {
+  Str Signal = NoStr;
+  Str Name = NoStr; ///< 'Loader::found'
+  Loc At;
+};
+
+/// A call that needs an event loop in the calling thread (a timer start).
+struct LoopCall {
+  Str Api = NoStr;
+  Loc At;
 };
 
 /// Callables stored into a slot: an assignment, an initialisation, an
@@ -196,6 +236,16 @@ struct Function {
   std::vector<HandOver> HandOvers;
   /// Parameters (HandOver::This: the object itself) the function stops.
   std::vector<uint32_t> StopsParams;
+
+  // Qt's thread affinity.
+  std::vector<Connect> Connects;
+  std::vector<Move> Moves;
+  std::vector<Emit> Emits;
+  std::vector<LoopCall> LoopCalls;
+  /// Runs an event loop (QThread::exec): timers started before work.
+  bool RunsEventLoop = false;
+  /// Declared by a pack as run on a worker thread (worker_entries).
+  Str WorkerEntry = NoStr;
 };
 
 /// A member of a project class that holds an executor.

@@ -159,8 +159,8 @@ const RuleIndex::Entry &RuleIndex::classify(const FunctionDecl *FD) {
   E.Ui = computeUi(FD, Name);
   for (const auto &P : DB->Packs) {
     for (const rules::SpawnerRule &R : P->Spawners)
-      if (!E.Spawner && R.Function.matches(Name))
-        E.Spawner = &R;
+      if (R.Function.matches(Name))
+        E.Spawners.push_back(&R);
     for (const rules::MarshallerRule &R : P->Marshallers)
       if (!E.Marshaller && R.Function.matches(Name))
         E.Marshaller = &R;
@@ -176,8 +176,9 @@ const RuleIndex::Entry &RuleIndex::classify(const FunctionDecl *FD) {
 std::optional<UiApi> RuleIndex::uiApi(const FunctionDecl *FD) {
   return classify(FD).Ui;
 }
-const rules::SpawnerRule *RuleIndex::spawner(const FunctionDecl *FD) {
-  return classify(FD).Spawner;
+llvm::ArrayRef<const rules::SpawnerRule *>
+RuleIndex::spawners(const FunctionDecl *FD) {
+  return classify(FD).Spawners;
 }
 const rules::MarshallerRule *RuleIndex::marshaller(const FunctionDecl *FD) {
   return classify(FD).Marshaller;

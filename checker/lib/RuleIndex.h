@@ -72,7 +72,9 @@ public:
   explicit RuleIndex(std::shared_ptr<const RuleDB> DB) : DB(std::move(DB)) {}
 
   std::optional<UiApi> uiApi(const clang::FunctionDecl *FD);
-  const rules::SpawnerRule *spawner(const clang::FunctionDecl *FD);
+  /// The spawner rules naming `FD`, in pack order; a rule with conditions
+  /// (receiver type, signal name) applies only where its call meets them.
+  llvm::ArrayRef<const rules::SpawnerRule *> spawners(const clang::FunctionDecl *FD);
   const rules::MarshallerRule *marshaller(const clang::FunctionDecl *FD);
   const rules::ContextAttachRule *contextAttach(const clang::FunctionDecl *FD);
   bool isBinder(const clang::FunctionDecl *FD);
@@ -89,7 +91,7 @@ public:
 private:
   struct Entry {
     std::optional<UiApi> Ui;
-    const rules::SpawnerRule *Spawner = nullptr;
+    llvm::SmallVector<const rules::SpawnerRule *, 1> Spawners;
     const rules::MarshallerRule *Marshaller = nullptr;
     const rules::ContextAttachRule *Attach = nullptr;
     bool Binder = false;

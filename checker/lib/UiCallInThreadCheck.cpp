@@ -15,13 +15,30 @@ namespace {
 constexpr uint32_t None = ProgramModel::None;
 using Id = ProgramModel::Id;
 
+/// Where objects of a class were moved to a worker thread.
+struct Moved {
+  const facts::Move *Move = nullptr;
+  uint32_t Tu = 0;
+};
+
 /// A function body a thread runs first.
 struct Entry {
+  enum class Kind {
+    Override,   ///< overrides a worker method (QThread::run)
+    Spawn,      ///< a spawner's callable (or a library thread's callback)
+    Declared,   ///< a pack's worker_entries
+    Connection, ///< a slot or callable run in a worker's thread (Qt)
+    DirectEmit, ///< a slot a direct connection runs where a worker emits
+  } K = Kind::Spawn;
   uint32_t Function = None;
-  const facts::Spawn *Spawn = nullptr; ///< null for an override
+  const facts::Spawn *Spawn = nullptr;
   uint32_t SpawnTu = 0;
-  uint32_t SpawnOwner = None; ///< the function containing the spawn
+  uint32_t SpawnOwner = None; ///< the function containing the spawn/connect
   uint32_t ViaSlot = None;    ///< the slot the callable came through
+  const facts::Connect *Connect = nullptr;
+  const Moved *Receiver = nullptr; ///< the receiver's move (Connection)
+  uint32_t Emitter = None;         ///< DirectEmit: the emitting function
+  const facts::Emit *Emit = nullptr;
   SourceLocationInfo At;
 };
 
@@ -50,14 +67,29 @@ bool before(const SourceLocationInfo &A, const SourceLocationInfo &B) {
   return std::tie(A.File, A.Line, A.Column) < std::tie(B.File, B.Line, B.Column);
 }
 
+/// What the walk looks for: UI calls, or calls that need an event loop
+/// (on the threads that run none).
+enum class Mode { UiCalls, LoopCalls };
+
 class Query {
 public:
-  Query(const ProgramModel &P, const UiCallOptions &O, SuppressedFn Suppressed)
-      : P(P), O(O), Suppressed(Suppressed) {}
+  Query(const ProgramModel &P, const UiCallOptions &O, SuppressedFn Suppressed,
+        Mode M = Mode::UiCalls)
+      : P(P), O(O), Suppressed(Suppressed), M(M) {}
 
   void run(std::vector<Finding> &Out) {
     collectEntries();
-    walk();
+    Reach.assign(P.functions().size(), Reached());
+    IsReached.assign(P.functions().size(), false);
+    // A direct connection runs its slot where the signal is emitted: each
+    // round's emits in worker code start the next round's entries.
+    for (size_t Walked = 0; Walked < Entries.size();) {
+      size_t From = Walked;
+      Walked = Entries.size();
+      walk(From);
+      if (M == Mode::UiCalls)
+        addDirectEmits();
+    }
     report(Out);
   }
 
@@ -65,10 +97,33 @@ private:
   const ProgramModel &P;
   const UiCallOptions &O;
   SuppressedFn Suppressed;
+  const Mode M;
   std::vector<Entry> Entries;
   std::vector<Reached> Reach;
+  /// Classes whose objects the program moves to a worker thread.
+  llvm::DenseMap<Id, Moved> MovedClasses;
+  /// Direct connections by signal: (connect, its TU, the function).
+  struct DirectConnection {
+    const facts::Connect *C;
+    uint32_t Tu;
+    uint32_t Owner;
+  };
+  llvm::DenseMap<Id, std::vector<DirectConnection>> DirectBySignal;
+  std::set<std::pair<const facts::Connect *, uint32_t>> Connected;
+
+  /// No Qt event loop runs in the thread of an entry of this kind.
+  bool withoutEventLoop(const Entry &E) const {
+    if (E.K == Entry::Kind::Connection || E.K == Entry::Kind::DirectEmit)
+      return false;
+    return !P.functions()[E.Function].Facts->RunsEventLoop;
+  }
 
   void collectEntries() {
+    for (uint32_t I = 0; I < P.functions().size(); ++I) {
+      const ProgramModel::Function &F = P.functions()[I];
+      for (const facts::Move &Mv : F.Facts->Moves)
+        MovedClasses.try_emplace(P.id(F.Tu, Mv.Class), Moved{&Mv, F.Tu});
+    }
     // (spawn, function) -> entry: a function reached both as itself and
     // through a slot keeps the slot's way, which explains more.
     std::map<std::pair<const facts::Spawn *, uint32_t>, size_t> BySpawn;
@@ -79,10 +134,20 @@ private:
           !(Facts.Class != facts::NoStr &&
             P.isContextClass(P.id(F.Tu, Facts.Class)))) {
         Entry E;
+        E.K = Entry::Kind::Override;
         E.Function = I;
         E.At = P.where(F.Tu, Facts.At);
         Entries.push_back(E);
       }
+      if (Facts.WorkerEntry != facts::NoStr) {
+        Entry E;
+        E.K = Entry::Kind::Declared;
+        E.Function = I;
+        E.At = P.where(F.Tu, Facts.At);
+        Entries.push_back(E);
+      }
+      for (const facts::Connect &C : Facts.Connects)
+        connection(C, F.Tu, I);
       for (const facts::Spawn &S : Facts.Spawns) {
         // A thread that gets the run's context may call the UI; whether the
         // context escapes is uisan-context-escape's concern.
@@ -98,6 +163,76 @@ private:
     // threads stable.
     std::stable_sort(Entries.begin(), Entries.end(),
                      [](const Entry &A, const Entry &B) { return before(A.At, B.At); });
+    if (M == Mode::LoopCalls)
+      llvm::erase_if(Entries, [&](const Entry &E) { return !withoutEventLoop(E); });
+  }
+
+  /// A connection or receiver call: an entry when its slot runs in a
+  /// worker's thread; a direct connection waits for a worker's emit.
+  void connection(const facts::Connect &C, uint32_t Tu, uint32_t Owner) {
+    if (C.T == facts::Connect::Type::Direct && !C.ThreadSignal) {
+      if (C.Signal != facts::NoStr)
+        DirectBySignal[P.id(Tu, C.Signal)].push_back({&C, Tu, Owner});
+      return;
+    }
+    const Moved *Receiver = nullptr;
+    if (C.T != facts::Connect::Type::Direct) {
+      auto It = MovedClasses.find(P.id(Tu, C.Receiver));
+      if (It == MovedClasses.end())
+        return;
+      Receiver = &It->second;
+    }
+    P.forEachFunction(Tu, C.Targets, [&](Id Key, uint32_t Via) {
+      for (uint32_t G : P.definitions(Key, Tu)) {
+        if (!Connected.insert({&C, G}).second)
+          continue;
+        Entry E;
+        E.K = Entry::Kind::Connection;
+        E.Function = G;
+        E.SpawnTu = Tu;
+        E.SpawnOwner = Owner;
+        E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, Owner);
+        E.Connect = &C;
+        E.Receiver = Receiver;
+        E.At = P.where(Tu, C.At);
+        Entries.push_back(E);
+      }
+    });
+  }
+
+  /// Entries for the slots of direct connections whose signal a reached
+  /// function emits.
+  void addDirectEmits() {
+    if (DirectBySignal.empty())
+      return;
+    for (uint32_t Fn = 0; Fn < P.functions().size(); ++Fn) {
+      if (!IsReached[Fn])
+        continue;
+      const ProgramModel::Function &F = P.functions()[Fn];
+      for (const facts::Emit &Em : F.Facts->Emits) {
+        auto It = DirectBySignal.find(P.id(F.Tu, Em.Signal));
+        if (It == DirectBySignal.end())
+          continue;
+        for (const DirectConnection &D : It->second)
+          P.forEachFunction(D.Tu, D.C->Targets, [&](Id Key, uint32_t Via) {
+            for (uint32_t G : P.definitions(Key, D.Tu)) {
+              if (IsReached[G] || !Connected.insert({D.C, G}).second)
+                continue;
+              Entry E;
+              E.K = Entry::Kind::DirectEmit;
+              E.Function = G;
+              E.SpawnTu = D.Tu;
+              E.SpawnOwner = D.Owner;
+              E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, D.Owner);
+              E.Connect = D.C;
+              E.Emitter = Fn;
+              E.Emit = &Em;
+              E.At = P.where(D.Tu, D.C->At);
+              Entries.push_back(E);
+            }
+          });
+      }
+    }
   }
 
   void addSpawn(std::map<std::pair<const facts::Spawn *, uint32_t>, size_t> &BySpawn,
@@ -111,6 +246,7 @@ private:
             return;
           }
           Entry E;
+          E.K = Entry::Kind::Spawn;
           E.Function = G;
           E.Spawn = &S;
           E.SpawnTu = Tu;
@@ -147,11 +283,10 @@ private:
   /// Breadth first from all entries at once: each function is reached
   /// from its nearest entry (the first in source order on a tie), so the
   /// whole program is walked once, whatever the number of threads.
-  void walk() {
-    Reach.assign(P.functions().size(), Reached());
-    std::vector<bool> Seen(P.functions().size(), false);
+  void walk(size_t FirstEntry) {
+    std::vector<bool> &Seen = IsReached;
     std::deque<uint32_t> Queue;
-    for (uint32_t E = 0; E < Entries.size(); ++E) {
+    for (uint32_t E = FirstEntry; E < Entries.size(); ++E) {
       uint32_t Fn = Entries[E].Function;
       if (Seen[Fn])
         continue;
@@ -182,7 +317,6 @@ private:
         Queue.push_back(G);
       });
     }
-    IsReached.swap(Seen);
   }
   std::vector<bool> IsReached;
 
@@ -190,6 +324,15 @@ private:
   std::vector<Site> sites(uint32_t Fn) const {
     const ProgramModel::Function &F = P.functions()[Fn];
     std::vector<Site> Out;
+    if (M == Mode::LoopCalls) {
+      // `QEventLoop loop; QTimer::singleShot(ms, &loop, ...); loop.exec();`
+      // runs the loop the timer needs.
+      if (!F.Facts->RunsEventLoop)
+        for (const facts::LoopCall &L : F.Facts->LoopCalls)
+          Out.push_back({Fn, P.where(F.Tu, L.At), P.str(P.id(F.Tu, L.Api)).str(),
+                         "", false, {}});
+      return Out;
+    }
     for (const facts::UiCall &U : F.Facts->UiCalls) {
       Out.push_back({Fn, P.where(F.Tu, U.At), P.str(P.id(F.Tu, U.Api)).str(),
                      P.str(P.id(F.Tu, U.Remedy)).str(), U.Constructor, {}});
@@ -266,11 +409,34 @@ private:
       Root = Reach[Root].Parent;
     const Entry &E = Entries[Reach[Root].Entry];
     const ProgramModel::Function &F = P.functions()[E.Function];
-    if (!E.Spawn) {
+    switch (E.K) {
+    case Entry::Kind::Override:
       Notes.push_back({E.At, P.describe(E.Function) +
                                  " runs on a worker thread: it overrides '" +
                                  P.str(P.id(F.Tu, F.Facts->WorkerBase)).str() +
                                  "'"});
+      return;
+    case Entry::Kind::Declared:
+      Notes.push_back({E.At, P.describe(E.Function) +
+                                 " runs on a worker thread: the '" +
+                                 P.str(P.id(F.Tu, F.Facts->WorkerEntry)).str() +
+                                 "' rule pack declares it (worker_entries)"});
+      return;
+    case Entry::Kind::Connection:
+    case Entry::Kind::DirectEmit:
+      connectionNotes(E, Notes);
+      return;
+    case Entry::Kind::Spawn:
+      break;
+    }
+    if (E.Spawn->LibraryThread != facts::NoStr) {
+      Notes.push_back({E.At, P.describe(E.Function) +
+                                 " is called on a library thread: '" +
+                                 P.str(P.id(E.SpawnTu, E.Spawn->Spawner)).str() +
+                                 "' registers it here, to run on " +
+                                 P.str(P.id(E.SpawnTu, E.Spawn->LibraryThread)).str()});
+      if (E.ViaSlot != None)
+        P.provenanceNotes(E.ViaSlot, F.Key, Notes);
       return;
     }
     if (E.ViaSlot == None) {
@@ -292,6 +458,65 @@ private:
     P.provenanceNotes(E.ViaSlot, F.Key, Notes);
   }
 
+  /// Why a slot or callable runs in a worker's thread (Qt's affinity).
+  void connectionNotes(const Entry &E, std::vector<FindingNote> &Notes) const {
+    const facts::Connect &C = *E.Connect;
+    uint32_t Tu = E.SpawnTu;
+    std::string What = P.describe(E.Function);
+    std::string Receiver = P.str(P.id(Tu, C.ReceiverText)).str();
+    std::string Api = P.str(P.id(Tu, C.Api)).str();
+    if (E.K == Entry::Kind::DirectEmit ||
+        (C.ThreadSignal && C.T == facts::Connect::Type::Direct)) {
+      std::string Signal = P.str(P.id(Tu, C.SignalName)).str();
+      Notes.push_back({E.At, "connected here with 'Qt::DirectConnection': " +
+                                 What + " runs in the thread that emits '" +
+                                 Signal + "'" +
+                                 (E.K == Entry::Kind::DirectEmit ? "" : ", the new thread")});
+      if (E.ViaSlot != None)
+        P.provenanceNotes(E.ViaSlot, P.functions()[E.Function].Key, Notes);
+      if (E.K == Entry::Kind::DirectEmit) {
+        const ProgramModel::Function &Em = P.functions()[E.Emitter];
+        Notes.push_back({P.where(Em.Tu, E.Emit->At),
+                         "'" + P.str(P.id(Em.Tu, E.Emit->Name)).str() +
+                             "' is emitted here, on a worker thread"});
+        pathNotes(E.Emitter, Notes);
+        entryNotes(E.Emitter, Notes);
+      }
+      return;
+    }
+    bool Functor = P.functions()[E.Function].Facts->Lambda;
+    std::string Of = Receiver.empty() ? std::string("its ") +
+                                            (Functor ? "context" : "receiver")
+                                      : std::string("its ") +
+                                            (Functor ? "context" : "receiver") +
+                                            " '" + Receiver + "'";
+    if (C.Signal == facts::NoStr)
+      Notes.push_back({E.At, "'" + Api + "' here runs " + What +
+                                 " in the thread of " +
+                                 (Receiver.empty() ? "its receiver"
+                                                   : "'" + Receiver + "'") +
+                                 ", which lives in a worker"});
+    else
+      Notes.push_back({E.At, "connected here; " + What +
+                                 " runs in the thread of " + Of +
+                                 ", which lives in a worker"});
+    if (E.ViaSlot != None)
+      P.provenanceNotes(E.ViaSlot, P.functions()[E.Function].Key, Notes);
+    const facts::Move &Mv = *E.Receiver->Move;
+    std::string Object = P.str(P.id(E.Receiver->Tu, Mv.ObjectText)).str();
+    std::string Thread = P.str(P.id(E.Receiver->Tu, Mv.ThreadText)).str();
+    Notes.push_back(
+        {P.where(E.Receiver->Tu, Mv.At),
+         (Object.empty()    ? std::string("an object of its class")
+          : Object == "this" ? std::string("the object")
+                             : "'" + Object + "'") +
+             " was moved to " +
+             (Thread.empty() ? std::string("a worker thread")
+                             : Thread == "this" ? std::string("its own thread")
+                                                : "the thread of '" + Thread + "'") +
+             " here"});
+  }
+
   void report(std::vector<Finding> &Out) {
     // Functions in the order their threads start, then by distance.
     std::vector<uint32_t> Order;
@@ -303,7 +528,8 @@ private:
              std::tie(Reach[B].Entry, Reach[B].Depth);
     });
     std::set<std::tuple<std::string, unsigned, unsigned, std::string>> Done;
-    const char *Check = "uisan-ui-call-in-thread";
+    const char *Check = M == Mode::UiCalls ? "uisan-ui-call-in-thread"
+                                           : "uisan-timer-without-event-loop";
     // The functions with UI calls, grouped by the thread entry they are
     // nearest to, nearest first.
     std::vector<std::pair<uint32_t, std::vector<Site>>> Groups;
@@ -351,11 +577,20 @@ private:
     for (size_t I = 0; I < Warned; ++I) {
       const Site &S = Group[I];
       Finding F;
-      F.Check = "uisan-ui-call-in-thread";
       F.Loc = S.At;
-      F.Message = (S.Constructor ? "constructing '" + S.Api + "'"
-                                 : "'" + S.Api + "'") +
-                  " is a UI call made on a worker thread; " + S.Remedy;
+      if (M == Mode::UiCalls) {
+        F.Check = "uisan-ui-call-in-thread";
+        F.Message = (S.Constructor ? "constructing '" + S.Api + "'"
+                                   : "'" + S.Api + "'") +
+                    " is a UI call made on a worker thread; " + S.Remedy;
+      } else {
+        F.Check = "uisan-timer-without-event-loop";
+        F.Message = "'" + S.Api +
+                    "' needs an event loop in its thread, but it runs on a "
+                    "thread that runs none, so the timer never fires; start "
+                    "it in a QThread that runs exec(), in an object moved to "
+                    "one, or on the GUI thread";
+      }
       F.Notes = S.Expansion;
       if (I + 1 == Warned && Warned < Group.size()) {
         size_t More = Group.size() - Warned;
@@ -393,6 +628,12 @@ void findUiCallsInThreads(const ProgramModel &Program, const UiCallOptions &O,
   Query(Program, O, Suppressed).run(Out);
 }
 
+void findTimersWithoutEventLoop(const ProgramModel &Program,
+                                const UiCallOptions &O, SuppressedFn Suppressed,
+                                std::vector<Finding> &Out) {
+  Query(Program, O, Suppressed, Mode::LoopCalls).run(Out);
+}
+
 UiCallInThreadCheck::UiCallInThreadCheck(llvm::StringRef Name,
                                          clang::tidy::ClangTidyContext *Context)
     : UisanCheck(Name, Context),
@@ -412,6 +653,30 @@ void UiCallInThreadCheck::findings(const ProgramModel &Program,
                                    SuppressedFn Suppressed,
                                    std::vector<Finding> &Out) const {
   findUiCallsInThreads(Program, Query, Suppressed, Out);
+}
+
+} // namespace uisan::tidy
+
+namespace uisan::tidy {
+
+TimerWithoutEventLoopCheck::TimerWithoutEventLoopCheck(
+    llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
+    : UisanCheck(Name, Context), Query{Options.get("MaxDepth", 256U),
+                                       Options.get("MaxCallsPerFunction", 3U),
+                                       Options.get("MaxFunctionsPerEntry", 3U)} {}
+
+void TimerWithoutEventLoopCheck::storeOptions(
+    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  storeCommonOptions(Opts);
+  Options.store(Opts, "MaxDepth", Query.MaxDepth);
+  Options.store(Opts, "MaxCallsPerFunction", Query.MaxCallsPerFunction);
+  Options.store(Opts, "MaxFunctionsPerEntry", Query.MaxFunctionsPerEntry);
+}
+
+void TimerWithoutEventLoopCheck::findings(const ProgramModel &Program,
+                                          SuppressedFn Suppressed,
+                                          std::vector<Finding> &Out) const {
+  findTimersWithoutEventLoop(Program, Query, Suppressed, Out);
 }
 
 } // namespace uisan::tidy

@@ -25,6 +25,14 @@ struct UiCallOptions {
 void findUiCallsInThreads(const ProgramModel &Program, const UiCallOptions &O,
                           SuppressedFn Suppressed, std::vector<Finding> &Out);
 
+/// The timer starts (a pack's affinity.needs_event_loop) that can run on
+/// a thread without an event loop: the same walk as the UI calls', from
+/// spawned threads, worker overrides that never run exec() and declared
+/// worker entries (not from slots of moved objects, whose QThread runs one).
+void findTimersWithoutEventLoop(const ProgramModel &Program,
+                                const UiCallOptions &O, SuppressedFn Suppressed,
+                                std::vector<Finding> &Out);
+
 /// Finds UI calls (per the rule packs) that can run on a worker thread.
 ///
 /// Docs: docs/checks/uisan-ui-call-in-thread.md
@@ -32,6 +40,21 @@ class UiCallInThreadCheck : public UisanCheck {
 public:
   UiCallInThreadCheck(llvm::StringRef Name,
                       clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void findings(const ProgramModel &Program, SuppressedFn Suppressed,
+                std::vector<Finding> &Out) const override;
+
+private:
+  const UiCallOptions Query;
+};
+
+/// Finds timers started on threads that run no event loop.
+///
+/// Docs: docs/checks/uisan-timer-without-event-loop.md
+class TimerWithoutEventLoopCheck : public UisanCheck {
+public:
+  TimerWithoutEventLoopCheck(llvm::StringRef Name,
+                             clang::tidy::ClangTidyContext *Context);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void findings(const ProgramModel &Program, SuppressedFn Suppressed,
                 std::vector<Finding> &Out) const override;

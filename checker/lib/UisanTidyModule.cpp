@@ -23,6 +23,8 @@ public:
     Factories.registerCheck<ContextEscapeCheck>("uisan-context-escape");
     Factories.registerCheck<ExecutorNotShutdownCheck>(
         "uisan-executor-not-shutdown");
+    Factories.registerCheck<TimerWithoutEventLoopCheck>(
+        "uisan-timer-without-event-loop");
     Factories.registerCheck<UiCallInThreadCheck>("uisan-ui-call-in-thread");
   }
 };
@@ -46,6 +48,14 @@ const std::vector<CheckInfo> &uisanChecks() {
        "(return, throw, break) without join or shutdown, a heap one nobody "
        "stops, one created in a per-run or per-event function, or a member "
        "its class never stops. Join or shut it down on every path."},
+      {"uisan-timer-without-event-loop",
+       "Timer started on a thread without an event loop",
+       "A QTimer is started, QTimer::singleShot called or QObject::startTimer "
+       "used on a thread that runs no Qt event loop (a std::thread, a "
+       "pthread, a pool's runnable, a library's callback thread, a "
+       "QThread::run override that never calls exec()), directly or through "
+       "helper functions. The timer never fires. Start it in a QThread that "
+       "runs exec(), in an object moved to one, or on the GUI thread."},
       {"uisan-ui-call-in-thread",
        "UI call made on a worker thread",
        "A call that needs the UI thread (a widget method, a GTK call, an st:: "

@@ -790,6 +790,8 @@ RunResult reportProgram(const Config &C, const UiCallOptions &UiOptions,
   GlobList Enabled(C.Checks);
   if (Enabled.contains("uisan-ui-call-in-thread"))
     findUiCallsInThreads(Program, UiOptions, Suppressed, R.Findings);
+  if (Enabled.contains("uisan-timer-without-event-loop"))
+    findTimersWithoutEventLoop(Program, UiOptions, Suppressed, R.Findings);
   if (Enabled.contains("uisan-executor-not-shutdown"))
     findExecutorsNotShutdown(Program, Suppressed, R.Findings);
   if (Enabled.contains("uisan-context-escape"))

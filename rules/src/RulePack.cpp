@@ -336,13 +336,47 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
   }
   if (const JsonValue *Spawners = J.find("spawners"))
     for (const JsonValue &S : Spawners->Array) {
-      SpawnerRule R{glob(*S.find("function")), -1, globs(S.find("unless_arg"))};
+      SpawnerRule R;
+      R.Function = glob(*S.find("function"));
+      R.UnlessArg = globs(S.find("unless_arg"));
       if (const JsonValue *C = S.find("callable"))
         if (C->K == JsonValue::Kind::Number)
           R.CallableArg = static_cast<int>(C->Number);
+      R.LibraryThread = stringOr(S, "library_thread", "");
+      if (const JsonValue *Recv = S.find("receiver")) {
+        R.ReceiverType = glob(*Recv->find("type"));
+        if (const JsonValue *A = Recv->find("arg"))
+          R.ReceiverArg = static_cast<unsigned>(A->Number);
+      }
+      if (const JsonValue *Sig = S.find("signal")) {
+        R.SignalArg = static_cast<int>(Sig->find("arg")->Number);
+        R.Signals = globs(Sig->find("names"));
+      }
       P->Spawners.push_back(std::move(R));
     }
   P->WorkerOverrides = globs(J.find("worker_overrides"));
+  P->WorkerEntries = globs(J.find("worker_entries"));
+  if (const JsonValue *A = J.find("affinity")) {
+    AffinityRule R;
+    if (const JsonValue *O = A->find("object_class"))
+      R.ObjectClass = glob(*O);
+    R.Move = globs(A->find("move"));
+    R.Connect = globs(A->find("connect"));
+    R.ThreadSignals = globs(A->find("thread_signals"));
+    R.Direct = globs(A->find("direct"));
+    R.Queued = globs(A->find("queued"));
+    if (const JsonValue *Rs = A->find("receiver_calls"))
+      for (const JsonValue &C : Rs->Array) {
+        ReceiverCallRule RC;
+        RC.Function = glob(*C.find("function"));
+        if (const JsonValue *N = C.find("receiver"))
+          RC.ReceiverArg = static_cast<unsigned>(N->Number);
+        R.ReceiverCalls.push_back(std::move(RC));
+      }
+    R.NeedsEventLoop = globs(A->find("needs_event_loop"));
+    R.EventLoops = globs(A->find("event_loops"));
+    P->Affinity = std::move(R);
+  }
   P->Binders = globs(J.find("binders"));
   if (const JsonValue *Ms = J.find("marshallers"))
     for (const JsonValue &M : Ms->Array) {
@@ -432,6 +466,25 @@ std::unique_ptr<Pack> parsePack(std::string_view Text, std::string_view File,
   }
   SchemaValidator Validator(schemaRoot(), std::string(File), Problems);
   if (!Validator.validate(*J, schemaRoot(), "$"))
+    return nullptr;
+  // worker_overrides are virtual methods, named with their class; a plain
+  // function there would match nothing it was meant to.
+  bool Bad = false;
+  if (const JsonValue *W = J->find("worker_overrides"))
+    for (size_t I = 0; I < W->Array.size(); ++I) {
+      const std::string &Name = W->Array[I].String;
+      if (Name.find("::") != std::string::npos)
+        continue;
+      Problems.push_back(
+          {std::string(File), W->Array[I].Pos,
+           "$.worker_overrides[" + std::to_string(I) + "]",
+           "'" + Name + "' names no class method: worker_overrides are "
+           "virtual methods (Class::method) whose overrides run on a worker",
+           "did you mean to list it in 'worker_entries', for a function that "
+           "itself runs on a worker?"});
+      Bad = true;
+    }
+  if (Bad)
     return nullptr;
   return compile(*J, File);
 }

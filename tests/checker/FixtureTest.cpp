@@ -38,6 +38,8 @@ const char *toolkitFlags(const std::string &Toolkit) {
     return UISAN_FLAGS_GTK3;
   if (Toolkit == "gtkmm3")
     return UISAN_FLAGS_GTKMM3;
+  if (Toolkit == "gstreamer")
+    return UISAN_FLAGS_GSTREAMER;
   if (Toolkit == "wx")
     return UISAN_FLAGS_WX;
   if (Toolkit == "boost")

@@ -71,6 +71,17 @@ TEST(Facts, RoundTripThroughTheBinaryForm) {
   F.Flows.push_back({TU.intern("f:cb"), {fn(TU, "c:@F@cb#")}, at(TU, "/p/a.cpp", 6)});
   F.Throws = true;
   F.StopsParams = {0, facts::HandOver::This};
+  F.Connects.push_back({TU.intern("QObject::connect"), TU.intern("c:@S@L@F@found#"),
+                        TU.intern("Loader::found"), true, TU.intern("c:@S@W"),
+                        TU.intern("window"), facts::Connect::Type::Direct,
+                        {fn(TU, "c:@S@W@F@show#")}, at(TU, "/p/a.cpp", 7)});
+  F.Moves.push_back({TU.intern("c:@S@L"), TU.intern("loader"), TU.intern("thread"),
+                     at(TU, "/p/a.cpp", 8)});
+  F.Emits.push_back({TU.intern("c:@S@L@F@found#"), TU.intern("Loader::found"),
+                     at(TU, "/p/a.cpp", 9)});
+  F.LoopCalls.push_back({TU.intern("QTimer::start"), at(TU, "/p/a.cpp", 10)});
+  F.RunsEventLoop = true;
+  F.WorkerEntry = TU.intern("gstreamer");
   TU.Functions.push_back(F);
   addSlot(TU, "f:cb", "Window::cb");
   TU.Dependencies.push_back({TU.intern("/p/a.cpp"), 120, 1700000000, {1, 2, 3}});
@@ -86,6 +97,19 @@ TEST(Facts, RoundTripThroughTheBinaryForm) {
   EXPECT_EQ(Back->str(Back->Functions[0].Calls[0].Api), "Job::run");
   EXPECT_TRUE(Back->Functions[0].Calls[0].InTry);
   EXPECT_TRUE(Back->Functions[0].Throws);
+  const facts::Function &G = Back->Functions[0];
+  ASSERT_EQ(G.Connects.size(), 1u);
+  EXPECT_EQ(G.Connects[0].T, facts::Connect::Type::Direct);
+  EXPECT_TRUE(G.Connects[0].ThreadSignal);
+  EXPECT_EQ(Back->str(G.Connects[0].ReceiverText), "window");
+  ASSERT_EQ(G.Connects[0].Targets.size(), 1u);
+  ASSERT_EQ(G.Moves.size(), 1u);
+  EXPECT_EQ(Back->str(G.Moves[0].ThreadText), "thread");
+  ASSERT_EQ(G.Emits.size(), 1u);
+  EXPECT_EQ(Back->str(G.Emits[0].Name), "Loader::found");
+  ASSERT_EQ(G.LoopCalls.size(), 1u);
+  EXPECT_TRUE(G.RunsEventLoop);
+  EXPECT_EQ(Back->str(G.WorkerEntry), "gstreamer");
 }
 
 TEST(Facts, DamagedOrForeignInputIsAnErrorNotACrash) {

@@ -31,7 +31,7 @@ TEST(RulePack, ShippedPacksLoadAndCoverTheToolkits) {
   std::vector<std::string> Names;
   for (const auto &P : Packs)
     Names.push_back(P->Name);
-  for (const char *Want : {"seed", "std", "qt", "gtk", "wx"})
+  for (const char *Want : {"seed", "std", "qt", "gtk", "gtkmm", "gstreamer", "wx"})
     EXPECT_NE(std::find(Names.begin(), Names.end(), Want), Names.end())
         << Want;
 }
@@ -96,6 +96,49 @@ TEST(RulePack, CompilesEveryEntryKind) {
   EXPECT_EQ(P->UiThread->Libraries, std::vector<std::string>{"librt-app.so*"});
   EXPECT_EQ(P->LibraryThreads.Names, (std::vector<std::string>{"ui-io", "ui-pool-*"}));
   EXPECT_TRUE(P->LibraryThreads.Creators.matches("rt::bgStart"));
+}
+
+TEST(RulePack, AffinityLibraryCallbacksAndWorkerEntries) {
+  const char *Text = R"({
+    "format": 1, "name": "media", "description": "d",
+    "spawners": [{"function": "g_signal_connect_data", "callable": 2,
+                  "library_thread": "a streaming thread",
+                  "receiver": {"type": "Gst*", "arg": 0},
+                  "signal": {"arg": 1, "names": ["pad-added", "notify::*"]}}],
+    "worker_entries": ["Sink::onBuffer", "on_event"],
+    "affinity": {"object_class": "QObject", "move": ["QObject::moveToThread"],
+                 "connect": ["QObject::connect"], "thread_signals": ["QThread::started"],
+                 "direct": ["Qt::DirectConnection"], "queued": ["Qt::QueuedConnection"],
+                 "receiver_calls": [{"function": "QTimer::singleShot", "receiver": 1}],
+                 "needs_event_loop": ["QTimer::start"], "event_loops": ["QThread::exec"]}
+  })";
+  std::vector<Problem> Ps;
+  auto P = parsePack(Text, "media.json", Ps);
+  ASSERT_TRUE(P) << allProblems(Ps);
+  ASSERT_EQ(P->Spawners.size(), 1u);
+  const SpawnerRule &S = P->Spawners[0];
+  EXPECT_EQ(S.LibraryThread, "a streaming thread");
+  ASSERT_TRUE(S.ReceiverType);
+  EXPECT_TRUE(S.ReceiverType->matches("GstElement"));
+  EXPECT_EQ(S.SignalArg, 1);
+  EXPECT_TRUE(S.Signals.matches("notify::caps"));
+  EXPECT_FALSE(S.Signals.matches("clicked"));
+  EXPECT_TRUE(P->WorkerEntries.matches("on_event"));
+  ASSERT_TRUE(P->Affinity);
+  EXPECT_TRUE(P->Affinity->Move.matches("QObject::moveToThread"));
+  ASSERT_EQ(P->Affinity->ReceiverCalls.size(), 1u);
+  EXPECT_EQ(P->Affinity->ReceiverCalls[0].ReceiverArg, 1u);
+  EXPECT_TRUE(P->Affinity->EventLoops.matches("QThread::exec"));
+}
+
+TEST(RulePack, WorkerOverrideWithoutAClassPointsToWorkerEntries) {
+  auto Ps = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                       " \"worker_overrides\": [\"Job::run\", \"on_sample\"]}");
+  ASSERT_EQ(Ps.size(), 1u) << allProblems(Ps);
+  EXPECT_EQ(Ps[0].Pos.Line, 2u);
+  EXPECT_EQ(Ps[0].JsonPath, "$.worker_overrides[1]");
+  EXPECT_NE(Ps[0].Message.find("'on_sample'"), std::string::npos) << Ps[0].Message;
+  EXPECT_NE(Ps[0].Remedy.find("worker_entries"), std::string::npos) << Ps[0].Remedy;
 }
 
 TEST(RulePack, LibraryThreadsTakeNamesAndCreatorsOnly) {

@@ -52,11 +52,42 @@ struct UiPrefixRule {
   GlobList Except;
 };
 
-/// A call or constructor that runs one of its arguments on another thread.
+/// A call or constructor that runs one of its arguments on another thread:
+/// one it starts, or a library's own thread that runs a registered callback.
 struct SpawnerRule {
   Glob Function;
   int CallableArg = -1; ///< -1: the first argument that is callable
   GlobList UnlessArg;
+  /// Set: the callback runs on this library thread ('the streaming
+  /// thread'), for notes.
+  std::string LibraryThread;
+  /// Set: only when argument ReceiverArg's type is or derives from this
+  /// (a GStreamer element's signals, not a button's).
+  std::optional<Glob> ReceiverType;
+  unsigned ReceiverArg = 0;
+  /// Set (>= 0): only when this argument is a string literal naming one of
+  /// Signals ('pad-added', 'notify::caps').
+  int SignalArg = -1;
+  GlobList Signals;
+};
+
+/// A call that runs a callable in the thread of an object it is given.
+struct ReceiverCallRule {
+  Glob Function;
+  unsigned ReceiverArg = 0;
+};
+
+/// Qt's thread affinity: where objects live and which thread runs a slot.
+struct AffinityRule {
+  std::optional<Glob> ObjectClass; ///< 'QObject'
+  GlobList Move;                   ///< 'QObject::moveToThread'
+  GlobList Connect;                ///< 'QObject::connect'
+  GlobList ThreadSignals;          ///< emitted in the new thread
+  GlobList Direct;                 ///< connection types that call in place
+  GlobList Queued;                 ///< connection types that post
+  std::vector<ReceiverCallRule> ReceiverCalls;
+  GlobList NeedsEventLoop;         ///< 'QTimer::start', 'QObject::startTimer'
+  GlobList EventLoops;             ///< 'QThread::exec'
 };
 
 /// A call that runs one of its arguments on the UI thread.
@@ -144,6 +175,9 @@ struct Pack {
 
   std::vector<SpawnerRule> Spawners;
   GlobList WorkerOverrides;
+  /// Functions that run on a worker thread as they are (callbacks).
+  GlobList WorkerEntries;
+  std::optional<AffinityRule> Affinity;
   GlobList Binders;
   std::vector<MarshallerRule> Marshallers;
   GlobList ThreadGuards;
