@@ -1152,7 +1152,10 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
     B.F.Emits.push_back({functionKey(MD), TU.intern(describeFunction(MD)),
                          Locations.get(At)});
   if (!Guarded && !(MD && Rules.isSignal(MD))) {
-    if (std::optional<UiApi> Api = Rules.uiApi(Callee)) {
+    std::optional<UiApi> Api = Rules.uiApi(Callee);
+    if (!Api)
+      Api = Rules.factoryUiApi(Callee);
+    if (Api) {
       bool Declared = MD && !isa<CXXConstructorDecl>(MD) && Api->FromClassRule &&
                       isProject(MD);
       if (Declared) {

@@ -168,6 +168,7 @@ const RuleIndex::Entry &RuleIndex::classify(const FunctionDecl *FD) {
       if (!E.Attach && R.Function.matches(Name))
         E.Attach = &R;
     E.Binder |= P->Binders.matches(Name);
+    E.Factory |= P->Factories.matches(Name);
     E.Guard |= P->ThreadGuards.matches(Name);
   }
   return Cache[FD] = std::move(E);
@@ -180,6 +181,24 @@ llvm::ArrayRef<const rules::SpawnerRule *>
 RuleIndex::spawners(const FunctionDecl *FD) {
   return classify(FD).Spawners;
 }
+std::optional<UiApi> RuleIndex::factoryUiApi(const FunctionDecl *FD) {
+  if (!classify(FD).Factory)
+    return std::nullopt;
+  const clang::TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
+  if (!Args || Args->size() == 0 ||
+      Args->get(0).getKind() != clang::TemplateArgument::Type)
+    return std::nullopt;
+  const auto *RD = Args->get(0).getAsType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return std::nullopt;
+  // Any constructor the class declares stands for the class: the class
+  // rules decide by the class.
+  for (const clang::CXXConstructorDecl *C : RD->getDefinition()->ctors())
+    if (!C->isImplicit())
+      return uiApi(C);
+  return std::nullopt;
+}
+
 const rules::MarshallerRule *RuleIndex::marshaller(const FunctionDecl *FD) {
   return classify(FD).Marshaller;
 }

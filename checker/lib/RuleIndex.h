@@ -76,6 +76,9 @@ public:
   /// (receiver type, signal name) applies only where its call meets them.
   llvm::ArrayRef<const rules::SpawnerRule *> spawners(const clang::FunctionDecl *FD);
   const rules::MarshallerRule *marshaller(const clang::FunctionDecl *FD);
+  /// For a factory call (`std::make_unique<QPixmap>`): the UI class it
+  /// constructs, as a constructor's UiApi.
+  std::optional<UiApi> factoryUiApi(const clang::FunctionDecl *FD);
   const rules::ContextAttachRule *contextAttach(const clang::FunctionDecl *FD);
   bool isBinder(const clang::FunctionDecl *FD);
   bool isThreadGuard(const clang::FunctionDecl *FD);
@@ -92,6 +95,7 @@ private:
   struct Entry {
     std::optional<UiApi> Ui;
     llvm::SmallVector<const rules::SpawnerRule *, 1> Spawners;
+    bool Factory = false;
     const rules::MarshallerRule *Marshaller = nullptr;
     const rules::ContextAttachRule *Attach = nullptr;
     bool Binder = false;

@@ -378,6 +378,7 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
     P->Affinity = std::move(R);
   }
   P->Binders = globs(J.find("binders"));
+  P->Factories = globs(J.find("factories"));
   if (const JsonValue *Ms = J.find("marshallers"))
     for (const JsonValue &M : Ms->Array) {
       MarshallerRule R{glob(*M.find("function")), globs(M.find("unless_arg")),

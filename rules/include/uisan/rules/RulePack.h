@@ -179,6 +179,9 @@ struct Pack {
   GlobList WorkerEntries;
   std::optional<AffinityRule> Affinity;
   GlobList Binders;
+  /// Calls that construct an object of their first template argument
+  /// (`std::make_unique<QPixmap>(16, 16)`).
+  GlobList Factories;
   std::vector<MarshallerRule> Marshallers;
   GlobList ThreadGuards;
 
