@@ -257,7 +257,8 @@ std::string packThreadSpec(const rules::Pack &p) {
     out += std::string(kind) + " " + text + "\n";
   };
   for (const rules::SpawnerRule &s : p.Spawners)
-    item("spawner", s.Function.text());
+    if (s.LibraryThread.empty()) // a registration call starts no thread
+      item("spawner", s.Function.text());
   for (const rules::ExecutorRule &e : p.Executors) {
     for (const rules::Glob &g : e.Create.Items)
       item("spawner", g.text());
