@@ -197,12 +197,16 @@ def generate(lines, depth, chains=8, fanout=1, argstr="", modules=None):
         parts.append(m)
         used += m.count("\n")
         mods += 1
+    # Correct code: the pool is shut down on every path, also when a
+    # render's future rethrows a task's exception.
     main = ["int main() {\n",
-            "  auto pool = seed::Executors::newFixedThreadPool(2);\n"]
+            "  auto pool = seed::Executors::newFixedThreadPool(2);\n",
+            "  try {\n"]
     for i in range(mods):
-        main.append(f"  mod{i}::render(*pool);\n")
+        main.append(f"    mod{i}::render(*pool);\n")
     for c in range(chains):
-        main.append(f"  chain{c}::start();\n")
+        main.append(f"    chain{c}::start();\n")
+    main.append("  } catch (...) {\n    pool->shutdown();\n    throw;\n  }\n")
     main.append("  pool->shutdown();\n  return 0;\n}\n")
     parts.append("".join(main))
     return "".join(parts)

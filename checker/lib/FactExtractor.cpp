@@ -791,8 +791,10 @@ std::string spelled(const Expr *E) {
   if (const auto *ME = dyn_cast<MemberExpr>(E))
     return ME->getMemberDecl()->getNameAsString();
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
-    if (MC->getMethodDecl() && MC->getMethodDecl()->getName() == "get")
-      return spelled(MC->getImplicitObjectArgument());
+    if (const CXXMethodDecl *MD = MC->getMethodDecl();
+        MD && MD->getDeclName().isIdentifier())
+      return MD->getName() == "get" ? spelled(MC->getImplicitObjectArgument())
+                                    : MD->getName().str() + "()";
   return "";
 }
 
@@ -884,11 +886,17 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
   }
 
   if (A->Move.matches(Name) && Object && !Args.empty()) {
-    // Moving to a thread the code names (a QThread variable, member or
-    // `this` of a QThread subclass); `moveToThread(qApp->thread())` and
-    // other calls return a thread that already exists: not followed.
+    // Moving to a thread the program made: a QThread variable or member,
+    // `this` of a QThread subclass, a smart pointer's `get()`, a getter
+    // (`session->workingThread()`). Moving to the thread an object already
+    // lives in (`qApp->thread()`, `other->thread()`) or to the current one
+    // is not a move to a worker.
     const Expr *Thread = strip(Args[0]);
-    bool Named = isa<CXXThisExpr, DeclRefExpr, MemberExpr, UnaryOperator>(Thread);
+    bool Named = true;
+    if (const auto *CE = dyn_cast<CallExpr>(Thread))
+      if (const FunctionDecl *F = CE->getDirectCallee())
+        Named = !(F->getDeclName().isIdentifier() &&
+                  (F->getName() == "thread" || F->getName() == "currentThread"));
     const CXXRecordDecl *RD = objectClass(Object);
     if (Named && RD && isProject(RD))
       B.F.Moves.push_back({classKey(RD), TU.intern(spelled(Object)),

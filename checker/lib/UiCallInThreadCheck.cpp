@@ -634,49 +634,28 @@ void findTimersWithoutEventLoop(const ProgramModel &Program,
   Query(Program, O, Suppressed, Mode::LoopCalls).run(Out);
 }
 
-UiCallInThreadCheck::UiCallInThreadCheck(llvm::StringRef Name,
-                                         clang::tidy::ClangTidyContext *Context)
+ThreadWalkCheck::ThreadWalkCheck(llvm::StringRef Name,
+                                 clang::tidy::ClangTidyContext *Context,
+                                 QueryFn Run)
     : UisanCheck(Name, Context),
-      Query{Options.get("MaxDepth", 256U),
-            Options.get("MaxCallsPerFunction", 3U),
-            Options.get("MaxFunctionsPerEntry", 3U)} {}
+      Walk{Options.get("MaxDepth", 256U),
+               Options.get("MaxCallsPerFunction", 3U),
+               Options.get("MaxFunctionsPerEntry", 3U)},
+      Run(Run) {}
 
-void UiCallInThreadCheck::storeOptions(
+void ThreadWalkCheck::storeOptions(
     clang::tidy::ClangTidyOptions::OptionMap &Opts) {
   storeCommonOptions(Opts);
-  Options.store(Opts, "MaxDepth", Query.MaxDepth);
-  Options.store(Opts, "MaxCallsPerFunction", Query.MaxCallsPerFunction);
-  Options.store(Opts, "MaxFunctionsPerEntry", Query.MaxFunctionsPerEntry);
+  Options.store(Opts, "MaxDepth", Walk.MaxDepth);
+  Options.store(Opts, "MaxCallsPerFunction", Walk.MaxCallsPerFunction);
+  Options.store(Opts, "MaxFunctionsPerEntry", Walk.MaxFunctionsPerEntry);
 }
 
-void UiCallInThreadCheck::findings(const ProgramModel &Program,
-                                   SuppressedFn Suppressed,
-                                   std::vector<Finding> &Out) const {
-  findUiCallsInThreads(Program, Query, Suppressed, Out);
+void ThreadWalkCheck::findings(const ProgramModel &Program,
+                               SuppressedFn Suppressed,
+                               std::vector<Finding> &Out) const {
+  Run(Program, Walk, Suppressed, Out);
 }
 
 } // namespace uisan::tidy
 
-namespace uisan::tidy {
-
-TimerWithoutEventLoopCheck::TimerWithoutEventLoopCheck(
-    llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
-    : UisanCheck(Name, Context), Query{Options.get("MaxDepth", 256U),
-                                       Options.get("MaxCallsPerFunction", 3U),
-                                       Options.get("MaxFunctionsPerEntry", 3U)} {}
-
-void TimerWithoutEventLoopCheck::storeOptions(
-    clang::tidy::ClangTidyOptions::OptionMap &Opts) {
-  storeCommonOptions(Opts);
-  Options.store(Opts, "MaxDepth", Query.MaxDepth);
-  Options.store(Opts, "MaxCallsPerFunction", Query.MaxCallsPerFunction);
-  Options.store(Opts, "MaxFunctionsPerEntry", Query.MaxFunctionsPerEntry);
-}
-
-void TimerWithoutEventLoopCheck::findings(const ProgramModel &Program,
-                                          SuppressedFn Suppressed,
-                                          std::vector<Finding> &Out) const {
-  findTimersWithoutEventLoop(Program, Query, Suppressed, Out);
-}
-
-} // namespace uisan::tidy

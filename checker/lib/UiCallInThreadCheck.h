@@ -33,34 +33,40 @@ void findTimersWithoutEventLoop(const ProgramModel &Program,
                                 const UiCallOptions &O, SuppressedFn Suppressed,
                                 std::vector<Finding> &Out);
 
-/// Finds UI calls (per the rule packs) that can run on a worker thread.
-///
-/// Docs: docs/checks/uisan-ui-call-in-thread.md
-class UiCallInThreadCheck : public UisanCheck {
+/// A check that walks the program from its thread entries (the options
+/// are the walk's); `Query` says what it reports on the way.
+class ThreadWalkCheck : public UisanCheck {
 public:
-  UiCallInThreadCheck(llvm::StringRef Name,
-                      clang::tidy::ClangTidyContext *Context);
+  using QueryFn = void (*)(const ProgramModel &, const UiCallOptions &,
+                           SuppressedFn, std::vector<Finding> &);
+  ThreadWalkCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                  QueryFn Run);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void findings(const ProgramModel &Program, SuppressedFn Suppressed,
                 std::vector<Finding> &Out) const override;
 
 private:
-  const UiCallOptions Query;
+  const UiCallOptions Walk;
+  const QueryFn Run;
+};
+
+/// Finds UI calls (per the rule packs) that can run on a worker thread.
+///
+/// Docs: docs/checks/uisan-ui-call-in-thread.md
+class UiCallInThreadCheck : public ThreadWalkCheck {
+public:
+  UiCallInThreadCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
+      : ThreadWalkCheck(Name, Context, findUiCallsInThreads) {}
 };
 
 /// Finds timers started on threads that run no event loop.
 ///
 /// Docs: docs/checks/uisan-timer-without-event-loop.md
-class TimerWithoutEventLoopCheck : public UisanCheck {
+class TimerWithoutEventLoopCheck : public ThreadWalkCheck {
 public:
   TimerWithoutEventLoopCheck(llvm::StringRef Name,
-                             clang::tidy::ClangTidyContext *Context);
-  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
-  void findings(const ProgramModel &Program, SuppressedFn Suppressed,
-                std::vector<Finding> &Out) const override;
-
-private:
-  const UiCallOptions Query;
+                             clang::tidy::ClangTidyContext *Context)
+      : ThreadWalkCheck(Name, Context, findTimersWithoutEventLoop) {}
 };
 
 } // namespace uisan::tidy
