@@ -839,6 +839,24 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
                                  Body &B, unsigned Depth) {
   const rules::AffinityRule *A = nullptr;
   std::string Name;
+  // A project object constructed here lives in the thread that runs this
+  // function (`new Loader` in worker code lives in that worker).
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Callee)) {
+    const CXXRecordDecl *RD = Ctor->getParent();
+    if (!Guarded && RD && isProject(RD) && !Ctor->isCopyOrMoveConstructor())
+      for (const auto &P : Rules.db().Packs)
+        if (P->Affinity && P->Affinity->ObjectClass &&
+            Rules.derivesFrom(RD, *P->Affinity->ObjectClass)) {
+          facts::Move M;
+          M.K = facts::Move::Kind::Created;
+          M.Class = classKey(RD);
+          M.ObjectText = TU.intern(RD->getQualifiedNameAsString());
+          M.At = Locations.get(Call->getBeginLoc());
+          B.F.Moves.push_back(M);
+          break;
+        }
+    return false;
+  }
   for (const auto &P : Rules.db().Packs)
     if (P->Affinity) {
       if (Name.empty())
@@ -898,8 +916,9 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
         Named = !(F->getDeclName().isIdentifier() &&
                   (F->getName() == "thread" || F->getName() == "currentThread"));
     const CXXRecordDecl *RD = objectClass(Object);
-    if (Named && RD && isProject(RD))
-      B.F.Moves.push_back({classKey(RD), TU.intern(spelled(Object)),
+    if (RD && isProject(RD) && !Guarded)
+      B.F.Moves.push_back({Named ? facts::Move::Kind::ToWorker : facts::Move::Kind::Back,
+                           classKey(RD), TU.intern(spelled(Object)),
                            TU.intern(spelled(Args[0])),
                            Locations.get(Call->getExprLoc())});
     return false;

@@ -236,6 +236,7 @@ std::string serialize(const TranslationUnit &TU) {
       W.loc(C.At);
     });
     W.list(F.Moves, [&](const Move &M) {
+      W.u(static_cast<uint64_t>(M.K));
       W.str(M.Class);
       W.str(M.ObjectText);
       W.str(M.ThreadText);
@@ -423,6 +424,10 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
     }
     F.Moves.resize(R.count());
     for (Move &M : F.Moves) {
+      uint64_t K = R.u();
+      if (K > static_cast<uint64_t>(Move::Kind::Created))
+        R.Bad = true;
+      M.K = static_cast<Move::Kind>(K);
       M.Class = R.str();
       M.ObjectText = R.str();
       M.ThreadText = R.str();
@@ -647,7 +652,10 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
           {"targets", jsonValues(TU, C.Targets)},
           {"at", jsonLoc(TU, C.At)}});
     for (const Move &M : F.Moves)
-      Moves.push_back(llvm::json::Object{{"class", jsonStr(TU, M.Class)},
+      Moves.push_back(llvm::json::Object{{"kind", M.K == Move::Kind::ToWorker ? "to-worker"
+                                                  : M.K == Move::Kind::Back   ? "back"
+                                                                              : "created"},
+                                         {"class", jsonStr(TU, M.Class)},
                                          {"object", jsonStr(TU, M.ObjectText)},
                                          {"thread", jsonStr(TU, M.ThreadText)},
                                          {"at", jsonLoc(TU, M.At)}});

@@ -149,8 +149,13 @@ struct Connect {
   Loc At;
 };
 
-/// `obj->moveToThread(t)`: objects of `Class` live in a worker thread.
+/// Where objects of a class live: `obj->moveToThread(t)` (to a worker the
+/// program made, or `Back` to a thread that already exists, such as
+/// `qApp->thread()`), or a construction (`Created`: in the thread that runs
+/// the constructing function).
 struct Move {
+  enum class Kind : uint8_t { ToWorker, Back, Created };
+  Kind K = Kind::ToWorker;
   Str Class = NoStr;
   Str ObjectText = NoStr; ///< 'loader'
   Str ThreadText = NoStr; ///< 'thread_'

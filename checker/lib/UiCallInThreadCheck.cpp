@@ -15,10 +15,12 @@ namespace {
 constexpr uint32_t None = ProgramModel::None;
 using Id = ProgramModel::Id;
 
-/// Where objects of a class were moved to a worker thread.
+/// Where objects of a class were moved to a worker thread, or created in
+/// a thread entry's own body.
 struct Moved {
   const facts::Move *Move = nullptr;
   uint32_t Tu = 0;
+  uint32_t Creator = UINT32_MAX; ///< Created: the entry function
 };
 
 /// A function body a thread runs first.
@@ -87,8 +89,10 @@ public:
       size_t From = Walked;
       Walked = Entries.size();
       walk(From);
-      if (M == Mode::UiCalls)
+      if (M == Mode::UiCalls) {
+        addWorkerCreations();
         addDirectEmits();
+      }
     }
     report(Out);
   }
@@ -110,6 +114,11 @@ private:
   };
   llvm::DenseMap<Id, std::vector<DirectConnection>> DirectBySignal;
   std::set<std::pair<const facts::Connect *, uint32_t>> Connected;
+  /// Every connection and receiver call: (connect, its TU, the function).
+  std::vector<DirectConnection> AllConnects;
+  /// Classes moved back to an existing thread somewhere (`qApp->thread()`):
+  /// where their objects live is not decided by class.
+  llvm::DenseSet<Id> MovedBack;
 
   /// No Qt event loop runs in the thread of an entry of this kind.
   bool withoutEventLoop(const Entry &E) const {
@@ -122,7 +131,15 @@ private:
     for (uint32_t I = 0; I < P.functions().size(); ++I) {
       const ProgramModel::Function &F = P.functions()[I];
       for (const facts::Move &Mv : F.Facts->Moves)
-        MovedClasses.try_emplace(P.id(F.Tu, Mv.Class), Moved{&Mv, F.Tu});
+        if (Mv.K == facts::Move::Kind::Back)
+          MovedBack.insert(P.id(F.Tu, Mv.Class));
+    }
+    for (uint32_t I = 0; I < P.functions().size(); ++I) {
+      const ProgramModel::Function &F = P.functions()[I];
+      for (const facts::Move &Mv : F.Facts->Moves)
+        if (Mv.K == facts::Move::Kind::ToWorker &&
+            !MovedBack.count(P.id(F.Tu, Mv.Class)))
+          MovedClasses.try_emplace(P.id(F.Tu, Mv.Class), Moved{&Mv, F.Tu});
     }
     // (spawn, function) -> entry: a function reached both as itself and
     // through a slot keeps the slot's way, which explains more.
@@ -146,8 +163,10 @@ private:
         E.At = P.where(F.Tu, Facts.At);
         Entries.push_back(E);
       }
-      for (const facts::Connect &C : Facts.Connects)
+      for (const facts::Connect &C : Facts.Connects) {
+        AllConnects.push_back({&C, F.Tu, I});
         connection(C, F.Tu, I);
+      }
       for (const facts::Spawn &S : Facts.Spawns) {
         // A thread that gets the run's context may call the UI; whether the
         // context escapes is uisan-context-escape's concern.
@@ -198,6 +217,39 @@ private:
         Entries.push_back(E);
       }
     });
+  }
+
+  /// Classes whose objects a thread entry constructs in its own body (a
+  /// `run()` override, a spawned lambda): they live in that worker, unless
+  /// the program also constructs them outside worker code or moves them
+  /// back. Their connections are entries from now on.
+  void addWorkerCreations() {
+    llvm::DenseSet<Id> Elsewhere;
+    for (uint32_t Fn = 0; Fn < P.functions().size(); ++Fn) {
+      const ProgramModel::Function &F = P.functions()[Fn];
+      for (const facts::Move &Mv : F.Facts->Moves)
+        if (Mv.K == facts::Move::Kind::Created && !IsReached[Fn])
+          Elsewhere.insert(P.id(F.Tu, Mv.Class));
+    }
+    llvm::DenseSet<Id> Added;
+    for (uint32_t Fn = 0; Fn < P.functions().size(); ++Fn) {
+      if (!IsReached[Fn] || Reach[Fn].Parent != None)
+        continue;
+      const ProgramModel::Function &F = P.functions()[Fn];
+      for (const facts::Move &Mv : F.Facts->Moves) {
+        Id Class = P.id(F.Tu, Mv.Class);
+        if (Mv.K != facts::Move::Kind::Created || Elsewhere.count(Class) ||
+            MovedBack.count(Class))
+          continue;
+        if (MovedClasses.try_emplace(Class, Moved{&Mv, F.Tu, Fn}).second)
+          Added.insert(Class);
+      }
+    }
+    if (Added.empty())
+      return;
+    for (const DirectConnection &D : AllConnects)
+      if (Added.count(P.id(D.Tu, D.C->Receiver)))
+        connection(*D.C, D.Tu, D.Owner);
   }
 
   /// Entries for the slots of direct connections whose signal a reached
@@ -504,6 +556,14 @@ private:
       P.provenanceNotes(E.ViaSlot, P.functions()[E.Function].Key, Notes);
     const facts::Move &Mv = *E.Receiver->Move;
     std::string Object = P.str(P.id(E.Receiver->Tu, Mv.ObjectText)).str();
+    if (Mv.K == facts::Move::Kind::Created) {
+      Notes.push_back({P.where(E.Receiver->Tu, Mv.At),
+                       "a '" + Object + "' is created here, in " +
+                           P.describe(E.Receiver->Creator) +
+                           ", and lives in its thread"});
+      entryNotes(E.Receiver->Creator, Notes);
+      return;
+    }
     std::string Thread = P.str(P.id(E.Receiver->Tu, Mv.ThreadText)).str();
     Notes.push_back(
         {P.where(E.Receiver->Tu, Mv.At),

@@ -75,8 +75,8 @@ TEST(Facts, RoundTripThroughTheBinaryForm) {
                         TU.intern("Loader::found"), true, TU.intern("c:@S@W"),
                         TU.intern("window"), facts::Connect::Type::Direct,
                         {fn(TU, "c:@S@W@F@show#")}, at(TU, "/p/a.cpp", 7)});
-  F.Moves.push_back({TU.intern("c:@S@L"), TU.intern("loader"), TU.intern("thread"),
-                     at(TU, "/p/a.cpp", 8)});
+  F.Moves.push_back({facts::Move::Kind::Back, TU.intern("c:@S@L"), TU.intern("loader"),
+                     TU.intern("thread"), at(TU, "/p/a.cpp", 8)});
   F.Emits.push_back({TU.intern("c:@S@L@F@found#"), TU.intern("Loader::found"),
                      at(TU, "/p/a.cpp", 9)});
   F.LoopCalls.push_back({TU.intern("QTimer::start"), at(TU, "/p/a.cpp", 10)});
@@ -105,6 +105,7 @@ TEST(Facts, RoundTripThroughTheBinaryForm) {
   ASSERT_EQ(G.Connects[0].Targets.size(), 1u);
   ASSERT_EQ(G.Moves.size(), 1u);
   EXPECT_EQ(Back->str(G.Moves[0].ThreadText), "thread");
+  EXPECT_EQ(G.Moves[0].K, facts::Move::Kind::Back);
   ASSERT_EQ(G.Emits.size(), 1u);
   EXPECT_EQ(Back->str(G.Emits[0].Name), "Loader::found");
   ASSERT_EQ(G.LoopCalls.size(), 1u);
