@@ -121,8 +121,9 @@ TEST(Facts, DamagedOrForeignInputIsAnErrorNotACrash) {
     llvm::Expected<facts::TranslationUnit> R =
         facts::deserialize(llvm::StringRef(Bytes).take_front(Cut), "cut.facts");
     EXPECT_FALSE(static_cast<bool>(R)) << "cut at " << Cut;
-    if (!R)
+    if (!R) {
       EXPECT_NE(llvm::toString(R.takeError()).find("cut.facts"), std::string::npos);
+    }
   }
   std::string Other = Bytes;
   Other[8] = static_cast<char>(facts::FormatVersion + 1); // the version byte

@@ -24,13 +24,18 @@ EXPECT_MORE = re.compile(r"//\s*EXPECT-MORE:((?:\s+(?:api=\S+|destructor|@\[\[@L
 SKIP = 77  # ctest SKIP_RETURN_CODE
 
 
-def links_sanitizer(binary):
-    """True when the fixture was built with ASan/TSan (the asan preset)."""
+def sanitizers_of(binary):
+    """The sanitizers the fixture was built with: {'asan', 'tsan'} or fewer."""
     try:
         out = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, text=True).stdout
     except OSError:
-        return False
-    return "libasan" in out or "libtsan" in out
+        return set()
+    return {name for name in ("asan", "tsan") if "lib%s" % name in out}
+
+
+def links_sanitizer(binary):
+    """True when the fixture was built with ASan/TSan (the asan/tsan presets)."""
+    return bool(sanitizers_of(binary))
 
 
 def parse_source(path):
@@ -113,8 +118,12 @@ def main():
 
     (expectations, options, want_exit, stdout_wants, stderr_wants, unsupported, fixture_env,
      run_with, rules, grouped) = parse_source(args.source)
-    if "sanitizer" in unsupported and links_sanitizer(args.binary):
+    built_with = sanitizers_of(args.binary)
+    if "sanitizer" in unsupported and built_with:
         print("SKIP: %s is unsupported in sanitizer builds" % os.path.basename(args.source))
+        return SKIP
+    if "tsan" in unsupported and "tsan" in built_with:
+        print("SKIP: %s is unsupported in TSan builds" % os.path.basename(args.source))
         return SKIP
     if args.extra_options:
         options = options + ":" + args.extra_options if options else args.extra_options
