@@ -31,6 +31,25 @@ std::string shutdownName(const rules::ExecutorRule &R) {
   return R.Shutdown.empty() ? "a shutdown" : R.Shutdown.front();
 }
 
+/// Calls `Each` with every expression that stands as a statement of its
+/// own (its value dropped) in `S`, outside lambdas (analysed as functions
+/// of their own); full-expression cleanups are looked through.
+void forEachExpressionStatement(const Stmt *S,
+                                llvm::function_ref<void(const Expr *)> Each) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *Child : CS->body()) {
+      const Expr *E = dyn_cast<Expr>(Child);
+      if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(E))
+        E = EWC->getSubExpr();
+      if (E)
+        Each(E);
+    }
+  for (const Stmt *Child : S->children())
+    forEachExpressionStatement(Child, Each);
+}
+
 /// The variables whose threads carry a run's context: those are
 /// uisan-context-escape's to report.
 bool hasContext(RuleIndex &Index, const Stmt *Body, const VarDecl *Var) {
@@ -436,41 +455,31 @@ void ExecutorAnalysis::summarize(const FunctionDecl *FD, facts::Function &Out) {
   }
 }
 
-void ExecutorAnalysis::boundedWaits(const Stmt *S, Lifecycle &LC) {
+void ExecutorAnalysis::boundedWait(const Expr *E, Lifecycle &LC) {
   // `pool.waitForDone(1000);` as a statement: its answer is dropped.
-  if (!S || isa<LambdaExpr>(S))
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
+  if (!MC || !MC->getMethodDecl() || MC->getNumArgs() == 0 ||
+      MC->getType()->isVoidType())
     return;
-  if (const auto *CS = dyn_cast<CompoundStmt>(S))
-    for (const Stmt *Child : CS->body()) {
-      const Expr *E = dyn_cast<Expr>(Child);
-      if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(E))
-        E = EWC->getSubExpr();
-      const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E);
-      if (!MC || !MC->getMethodDecl() || MC->getNumArgs() == 0 ||
-          MC->getType()->isVoidType())
-        continue;
-      // A default argument is not a timeout the caller chose.
-      if (llvm::all_of(MC->arguments(),
-                       [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }))
-        continue;
-      QualType Obj = MC->getImplicitObjectArgument()->getType();
-      if (Obj->isPointerType())
-        Obj = Obj->getPointeeType();
-      ExecutorType T = LC.classify(Obj);
-      if (!T)
-        continue;
-      std::string Name = MC->getMethodDecl()->getName().str();
-      if (!llvm::is_contained(T.Rule->Bounded, Name))
-        continue;
-      diag(MC->getExprLoc(),
-           "the result of '%0' with a timeout is ignored: when the timeout "
-           "passes first, the thread of this '%1' is still running and "
-           "outlives its owner; check the result and stop it another way, or "
-           "call '%0' without a timeout")
-          << Name << T.Name;
-    }
-  for (const Stmt *Child : S->children())
-    boundedWaits(Child, LC);
+  // A default argument is not a timeout the caller chose.
+  if (llvm::all_of(MC->arguments(),
+                   [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }))
+    return;
+  QualType Obj = MC->getImplicitObjectArgument()->getType();
+  if (Obj->isPointerType())
+    Obj = Obj->getPointeeType();
+  ExecutorType T = LC.classify(Obj);
+  if (!T)
+    return;
+  std::string Name = MC->getMethodDecl()->getName().str();
+  if (!llvm::is_contained(T.Rule->Bounded, Name))
+    return;
+  diag(MC->getExprLoc(),
+       "the result of '%0' with a timeout is ignored: when the timeout "
+       "passes first, the thread of this '%1' is still running and "
+       "outlives its owner; check the result and stop it another way, or "
+       "call '%0' without a timeout")
+      << Name << T.Name;
 }
 
 void ExecutorAnalysis::function(const FunctionDecl *FD) {
@@ -479,8 +488,11 @@ void ExecutorAnalysis::function(const FunctionDecl *FD) {
     return;
   if (!Diags.unit().Functions.empty())
     summarize(FD, Diags.unit().Functions.back());
-  reportDroppedNews(LC, FD->getBody());
-  boundedWaits(FD->getBody(), LC);
+  // Expressions whose value the function drops.
+  forEachExpressionStatement(FD->getBody(), [&](const Expr *E) {
+    droppedNew(E, LC);
+    boundedWait(E, LC);
+  });
   std::vector<Handle> Handles = LC.executorHandles(FD);
   // Threads with a context belong to uisan-context-escape.
   llvm::erase_if(Handles, [&](const Handle &H) {
@@ -551,31 +563,20 @@ void ExecutorAnalysis::function(const FunctionDecl *FD) {
   }
 }
 
-void ExecutorAnalysis::reportDroppedNews(Lifecycle &LC,
-                                                 const Stmt *S) {
+void ExecutorAnalysis::droppedNew(const Expr *E, Lifecycle &LC) {
   // `new std::thread(f);` as a statement of its own: nobody can stop it.
-  if (!S || isa<LambdaExpr>(S))
+  const auto *New = dyn_cast<CXXNewExpr>(E->IgnoreParenImpCasts());
+  if (!New)
     return;
-  if (const auto *CS = dyn_cast<CompoundStmt>(S))
-    for (const Stmt *Child : CS->body()) {
-      const Expr *E = dyn_cast<Expr>(Child);
-      if (const auto *EWC = dyn_cast_or_null<ExprWithCleanups>(E))
-        E = EWC->getSubExpr();
-      const auto *New = dyn_cast_or_null<CXXNewExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
-      if (!New)
-        continue;
-      ExecutorType T = LC.classify(LC.pointerTo(New->getAllocatedType()));
-      if (!T)
-        continue;
-      if (T.Rule->ParentOwned && givenParent(New, Ctx))
-        continue;
-      diag(New->getBeginLoc(),
-           "heap-allocated '%0' is never stopped, stored or deleted: its "
-           "threads outlive every owner; keep it and call '%1' on it")
-          << T.Name << shutdownName(*T.Rule);
-    }
-  for (const Stmt *Child : S->children())
-    reportDroppedNews(LC, Child);
+  ExecutorType T = LC.classify(LC.pointerTo(New->getAllocatedType()));
+  if (!T)
+    return;
+  if (T.Rule->ParentOwned && givenParent(New, Ctx))
+    return;
+  diag(New->getBeginLoc(),
+       "heap-allocated '%0' is never stopped, stored or deleted: its "
+       "threads outlive every owner; keep it and call '%1' on it")
+      << T.Name << shutdownName(*T.Rule);
 }
 
 

@@ -32,8 +32,10 @@ private:
        clang::DiagnosticIDs::Level Level = clang::DiagnosticIDs::Warning) {
     return Diags.diag(Loc, Format, Level);
   }
-  void reportDroppedNews(Lifecycle &LC, const clang::Stmt *S);
-  void boundedWaits(const clang::Stmt *S, Lifecycle &LC);
+  /// `new Executor(...)` as a statement: reported.
+  void droppedNew(const clang::Expr *E, Lifecycle &LC);
+  /// A bounded wait (`waitForDone(ms)`) as a statement: reported.
+  void boundedWait(const clang::Expr *E, Lifecycle &LC);
   void summarize(const clang::FunctionDecl *FD, facts::Function &Out);
   std::optional<facts::FieldEvent::Kind>
   ownership(const clang::Expr *E, const rules::ExecutorRule &R, Lifecycle &LC);

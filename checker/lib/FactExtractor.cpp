@@ -884,12 +884,13 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
     return RD && A->ObjectClass && Rules.derivesFrom(RD, *A->ObjectClass) &&
            strip(E)->getType()->isPointerType();
   };
-  // `QTimer::singleShot(ms, receiver, f)`: the timer runs in the
-  // receiver's thread, not the caller's.
-  bool ToReceiver = llvm::any_of(A->ReceiverCalls, [&](const rules::ReceiverCallRule &R) {
-    return R.Function.matches(Name) && R.ReceiverArg < Args.size() &&
-           IsObject(Args[R.ReceiverArg]);
-  });
+  // A call that runs its callable in the thread of an object it is given
+  // (`QTimer::singleShot(ms, receiver, f)`: the timer too runs there).
+  const rules::ReceiverCallRule *ToReceiver = nullptr;
+  for (const rules::ReceiverCallRule &R : A->ReceiverCalls)
+    if (!ToReceiver && R.Function.matches(Name) && R.ReceiverArg < Args.size() &&
+        IsObject(Args[R.ReceiverArg]))
+      ToReceiver = &R;
 
   if (A->EventLoops.matches(Name) && !Guarded)
     B.F.RunsEventLoop = true;
@@ -925,9 +926,9 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
   }
 
   auto TypeOf = [&](llvm::ArrayRef<const Expr *> As) {
-    if (!A->Direct.empty() && argumentNames(As, A->Direct))
+    if (argumentNames(As, A->Direct))
       return facts::Connect::Type::Direct;
-    if (!A->Queued.empty() && argumentNames(As, A->Queued))
+    if (argumentNames(As, A->Queued))
       return facts::Connect::Type::Queued;
     return facts::Connect::Type::Auto;
   };
@@ -936,7 +937,7 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
     // connect(sender, signal, receiver, slot[, type]),
     // connect(sender, signal, context, functor[, type]),
     // connect(sender, signal, functor[, type]): the sender is the context.
-    llvm::SmallVector<const Expr *, 6> As(Args.begin(), Args.end());
+    llvm::ArrayRef<const Expr *> As = Args;
     if (As.size() < 3)
       return false;
     facts::Connect C;
@@ -957,9 +958,10 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
     if (!Sig)
       Sig = methodByString(As[1], objectClass(Sender));
     if (Sig) {
+      std::string SigName = describeFunction(Sig);
       C.Signal = functionKey(Sig);
-      C.SignalName = TU.intern(describeFunction(Sig));
-      C.ThreadSignal = A->ThreadSignals.matches(describeFunction(Sig));
+      C.SignalName = TU.intern(SigName);
+      C.ThreadSignal = A->ThreadSignals.matches(SigName);
     }
     if (const CXXRecordDecl *RD = objectClass(Receiver))
       C.Receiver = classKey(RD);
@@ -984,24 +986,23 @@ bool FactExtractor::affinityCall(const Expr *Call, const FunctionDecl *Callee,
     return true;
   }
 
-  for (const rules::ReceiverCallRule &R : A->ReceiverCalls)
-    if (R.Function.matches(Name) && R.ReceiverArg < Args.size() &&
-        IsObject(Args[R.ReceiverArg])) {
-      // The callable runs in the receiver's thread: decided on the linked
-      // program; the marshaller rule (below) keeps it out of this body.
-      facts::Connect C;
-      C.Api = TU.intern(Name);
-      C.At = Locations.get(At);
-      C.T = TypeOf(Args);
-      if (const CXXRecordDecl *RD = objectClass(Args[R.ReceiverArg]))
-        C.Receiver = classKey(RD);
-      C.ReceiverText = TU.intern(spelled(Args[R.ReceiverArg]));
-      for (unsigned I = 0; I < Args.size(); ++I)
-        if (I != R.ReceiverArg)
-          values(Args[I], C.Targets);
-      if (!C.Targets.empty() && C.T != facts::Connect::Type::Direct)
-        B.F.Connects.push_back(std::move(C));
-    }
+  if (ToReceiver) {
+    // The callable runs in the receiver's thread: decided on the linked
+    // program; the marshaller rule (below) keeps it out of this body.
+    const Expr *Receiver = Args[ToReceiver->ReceiverArg];
+    facts::Connect C;
+    C.Api = TU.intern(Name);
+    C.At = Locations.get(At);
+    C.T = TypeOf(Args);
+    if (const CXXRecordDecl *RD = objectClass(Receiver))
+      C.Receiver = classKey(RD);
+    C.ReceiverText = TU.intern(spelled(Receiver));
+    for (const Expr *Arg : Args)
+      if (Arg != Receiver)
+        values(Arg, C.Targets);
+    if (!C.Targets.empty() && C.T != facts::Connect::Type::Direct)
+      B.F.Connects.push_back(std::move(C));
+  }
   return false;
 }
 
@@ -1531,15 +1532,20 @@ void FactExtractor::extractGlobal(const VarDecl *VD) {
   if (!Init || !Visited.insert(VD).second || !isProject(VD) ||
       VD->getDeclContext()->isDependentContext() || Init->isValueDependent())
     return;
+  extractInitializer(VD, Init, varSlot(VD), VD);
+}
+
+void FactExtractor::extractInitializer(const ValueDecl *D, const Expr *Init,
+                                       facts::Str Slot, const VarDecl *Holder) {
   Body B;
-  B.F.Key = TU.intern("init:" + usr(VD));
-  B.F.Name = TU.intern(ruleName(VD));
-  B.F.At = Locations.get(VD->getLocation());
+  B.F.Key = TU.intern("init:" + usr(D));
+  B.F.Name = TU.intern(ruleName(D));
+  B.F.At = Locations.get(D->getLocation());
   B.F.Initializer = true;
-  if (mayHoldCallable(VD->getType()))
-    flowInto(varSlot(VD), Init, VD->getLocation(), B);
-  walk(Init, false, B, VD, 0);
-  // Only what a global's initialiser starts or stores matters.
+  if (mayHoldCallable(D->getType()))
+    flowInto(Slot, Init, D->getLocation(), B);
+  walk(Init, false, B, Holder, 0);
+  // Only what an initialiser starts or stores matters.
   if (!B.F.Spawns.empty() || !B.F.Flows.empty())
     TU.Functions.push_back(std::move(B.F));
 }
@@ -1562,18 +1568,8 @@ void FactExtractor::visitRecord(const CXXRecordDecl *RD) {
   for (const FieldDecl *Field : RD->fields()) {
     if (OnField)
       OnField(Field);
-    if (const Expr *Init = Field->getInClassInitializer()) {
-      Body B;
-      B.F.Key = TU.intern("init:" + usr(Field));
-      B.F.Name = TU.intern(ruleName(Field));
-      B.F.At = Locations.get(Field->getLocation());
-      B.F.Initializer = true;
-      if (mayHoldCallable(Field->getType()))
-        flowInto(fieldSlot(Field), Init, Field->getLocation(), B);
-      walk(Init, false, B, nullptr, 0);
-      if (!B.F.Spawns.empty() || !B.F.Flows.empty())
-        TU.Functions.push_back(std::move(B.F));
-    }
+    if (const Expr *Init = Field->getInClassInitializer())
+      extractInitializer(Field, Init, fieldSlot(Field), nullptr);
   }
   visitContext(RD);
 }

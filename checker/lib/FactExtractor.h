@@ -87,6 +87,11 @@ private:
   void visitRecord(const clang::CXXRecordDecl *RD);
   void extractFunction(const clang::FunctionDecl *FD);
   void extractGlobal(const clang::VarDecl *VD);
+  /// A global's or an in-class member initialiser as a function of its own
+  /// (kept when it starts a thread or stores a callable); `Holder`: the
+  /// variable it initialises, if a thread may be started into it.
+  void extractInitializer(const clang::ValueDecl *D, const clang::Expr *Init,
+                          facts::Str Slot, const clang::VarDecl *Holder);
   void drainLambdas();
 
   void walk(const clang::Stmt *S, bool Guarded, Body &B,

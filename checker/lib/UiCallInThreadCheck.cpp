@@ -80,9 +80,9 @@ public:
       : P(P), O(O), Suppressed(Suppressed), M(M) {}
 
   void run(std::vector<Finding> &Out) {
-    collectEntries();
     Reach.assign(P.functions().size(), Reached());
     IsReached.assign(P.functions().size(), false);
+    collectEntries();
     // A direct connection runs its slot where the signal is emitted: each
     // round's emits in worker code start the next round's entries.
     for (size_t Walked = 0; Walked < Entries.size();) {
@@ -106,16 +106,18 @@ private:
   std::vector<Reached> Reach;
   /// Classes whose objects the program moves to a worker thread.
   llvm::DenseMap<Id, Moved> MovedClasses;
-  /// Direct connections by signal: (connect, its TU, the function).
-  struct DirectConnection {
+  /// A connection or receiver call, with its TU and the function making it.
+  struct ConnectRef {
     const facts::Connect *C;
     uint32_t Tu;
     uint32_t Owner;
   };
-  llvm::DenseMap<Id, std::vector<DirectConnection>> DirectBySignal;
+  /// Direct connections by signal.
+  llvm::DenseMap<Id, std::vector<ConnectRef>> DirectBySignal;
+  /// (connection, slot) pairs already entries.
   std::set<std::pair<const facts::Connect *, uint32_t>> Connected;
-  /// Every connection and receiver call: (connect, its TU, the function).
-  std::vector<DirectConnection> AllConnects;
+  /// Every connection and receiver call.
+  std::vector<ConnectRef> AllConnects;
   /// Classes moved back to an existing thread somewhere (`qApp->thread()`):
   /// where their objects live is not decided by class.
   llvm::DenseSet<Id> MovedBack;
@@ -201,19 +203,26 @@ private:
         return;
       Receiver = &It->second;
     }
-    P.forEachFunction(Tu, C.Targets, [&](Id Key, uint32_t Via) {
-      for (uint32_t G : P.definitions(Key, Tu)) {
-        if (!Connected.insert({&C, G}).second)
+    Entry E;
+    E.K = Entry::Kind::Connection;
+    E.Receiver = Receiver;
+    addConnectionEntries({&C, Tu, Owner}, E);
+  }
+
+  /// An entry like `Proto` for each function connection `D` runs that no
+  /// thread reaches yet and that is not its entry already.
+  void addConnectionEntries(const ConnectRef &D, Entry Proto) {
+    P.forEachFunction(D.Tu, D.C->Targets, [&](Id Key, uint32_t Via) {
+      for (uint32_t G : P.definitions(Key, D.Tu)) {
+        if (IsReached[G] || !Connected.insert({D.C, G}).second)
           continue;
-        Entry E;
-        E.K = Entry::Kind::Connection;
+        Entry E = Proto;
         E.Function = G;
-        E.SpawnTu = Tu;
-        E.SpawnOwner = Owner;
-        E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, Owner);
-        E.Connect = &C;
-        E.Receiver = Receiver;
-        E.At = P.where(Tu, C.At);
+        E.SpawnTu = D.Tu;
+        E.SpawnOwner = D.Owner;
+        E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, D.Owner);
+        E.Connect = D.C;
+        E.At = P.where(D.Tu, D.C->At);
         Entries.push_back(E);
       }
     });
@@ -247,7 +256,7 @@ private:
     }
     if (Added.empty())
       return;
-    for (const DirectConnection &D : AllConnects)
+    for (const ConnectRef &D : AllConnects)
       if (Added.count(P.id(D.Tu, D.C->Receiver)))
         connection(*D.C, D.Tu, D.Owner);
   }
@@ -265,24 +274,12 @@ private:
         auto It = DirectBySignal.find(P.id(F.Tu, Em.Signal));
         if (It == DirectBySignal.end())
           continue;
-        for (const DirectConnection &D : It->second)
-          P.forEachFunction(D.Tu, D.C->Targets, [&](Id Key, uint32_t Via) {
-            for (uint32_t G : P.definitions(Key, D.Tu)) {
-              if (IsReached[G] || !Connected.insert({D.C, G}).second)
-                continue;
-              Entry E;
-              E.K = Entry::Kind::DirectEmit;
-              E.Function = G;
-              E.SpawnTu = D.Tu;
-              E.SpawnOwner = D.Owner;
-              E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, D.Owner);
-              E.Connect = D.C;
-              E.Emitter = Fn;
-              E.Emit = &Em;
-              E.At = P.where(D.Tu, D.C->At);
-              Entries.push_back(E);
-            }
-          });
+        Entry E;
+        E.K = Entry::Kind::DirectEmit;
+        E.Emitter = Fn;
+        E.Emit = &Em;
+        for (const ConnectRef &D : It->second)
+          addConnectionEntries(D, E);
       }
     }
   }
@@ -290,22 +287,21 @@ private:
   void addSpawn(std::map<std::pair<const facts::Spawn *, uint32_t>, size_t> &BySpawn,
                 const facts::Spawn &S, uint32_t Tu, uint32_t I, uint32_t G,
                 uint32_t Via) {
-          auto [It, New] = BySpawn.try_emplace({&S, G}, Entries.size());
-          if (!New) {
-            if (Entries[It->second].ViaSlot == None)
-              Entries[It->second].ViaSlot =
-                  visibleSlot(Via, P.functions()[G].Key, I);
-            return;
-          }
-          Entry E;
-          E.K = Entry::Kind::Spawn;
-          E.Function = G;
-          E.Spawn = &S;
-          E.SpawnTu = Tu;
-          E.SpawnOwner = I;
-          E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, I);
-          E.At = P.where(Tu, S.At);
-          Entries.push_back(E);
+    auto [It, New] = BySpawn.try_emplace({&S, G}, Entries.size());
+    if (!New) {
+      if (Entries[It->second].ViaSlot == None)
+        Entries[It->second].ViaSlot = visibleSlot(Via, P.functions()[G].Key, I);
+      return;
+    }
+    Entry E;
+    E.K = Entry::Kind::Spawn;
+    E.Function = G;
+    E.Spawn = &S;
+    E.SpawnTu = Tu;
+    E.SpawnOwner = I;
+    E.ViaSlot = visibleSlot(Via, P.functions()[G].Key, I);
+    E.At = P.where(Tu, S.At);
+    Entries.push_back(E);
   }
 
   /// Calls `Each(target, kind, call, value call, slot)` for every function
@@ -456,10 +452,7 @@ private:
   }
 
   void entryNotes(uint32_t Fn, std::vector<FindingNote> &Notes) const {
-    uint32_t Root = Fn;
-    while (Reach[Root].Parent != None)
-      Root = Reach[Root].Parent;
-    const Entry &E = Entries[Reach[Root].Entry];
+    const Entry &E = Entries[Reach[Fn].Entry];
     const ProgramModel::Function &F = P.functions()[E.Function];
     switch (E.K) {
     case Entry::Kind::Override:
@@ -662,10 +655,7 @@ private:
       pathNotes(Fn, F.Notes);
       entryNotes(Fn, F.Notes);
       if (Hidden && I + 1 == Warned) {
-        uint32_t Root = Fn;
-        while (Reach[Root].Parent != None)
-          Root = Reach[Root].Parent;
-        const Entry &E = Entries[Reach[Root].Entry];
+        const Entry &E = Entries[Reach[Fn].Entry];
         F.Notes.push_back(
             {E.At, P.describe(E.Function) + " reaches " +
                        std::to_string(Hidden->first) + " more UI call" +

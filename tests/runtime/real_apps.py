@@ -24,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xdisplay import XvfbError, start_xvfb  # noqa: E402
+from xdisplay import XvfbError, start_xvfb, stop_xvfb  # noqa: E402
 
 SKIP = 77
 
@@ -248,8 +248,7 @@ def main():
                 print("ok   %-18s %-45s exit %d, %d known finding(s) (%.1f s)" %
                       (name, app["toolkit"], status, len(expected), took))
     finally:
-        xvfb.kill()
-        xvfb.wait()
+        stop_xvfb(xvfb)
     print("%d passed, %d failed" % (len(apps) - len(failures), len(failures)))
     return 1 if failures else 0
 
