@@ -676,6 +676,23 @@ bool FactExtractor::marshals(const rules::MarshallerRule &M,
 // Guards
 //===----------------------------------------------------------------------===//
 
+int FactExtractor::lockRegionChange(const Stmt *S) {
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    if (const auto *Call = dyn_cast<CallExpr>(strip(E)))
+      if (const FunctionDecl *FD = Call->getDirectCallee())
+        return Rules.lockRegionCall(FD);
+    return 0;
+  }
+  int Change = 0;
+  if (const auto *DS = dyn_cast<DeclStmt>(S))
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (!VD->getType()->isReferenceType() &&
+            Rules.isLockGuard(VD->getType()->getAsCXXRecordDecl()))
+          ++Change; // held until the end of the block
+  return Change;
+}
+
 bool FactExtractor::mentionsGuard(const Stmt *S, unsigned Depth) {
   if (!S || Depth > 64)
     return false;
@@ -1094,6 +1111,16 @@ void FactExtractor::walkCall(const Expr *Call, const FunctionDecl *Callee,
 
   if (const rules::MarshallerRule *M = Rules.marshaller(Callee)) {
     if (marshals(*M, Args)) {
+      // glibmm's signal_idle().connect hands work back, but connecting is
+      // itself unsafe off the main thread: a UI call of its own.
+      if (!Guarded && !M->OffThreadRemedy.empty()) {
+        facts::UiCall U;
+        U.Api = TU.intern(ruleName(Callee));
+        U.Remedy = TU.intern(M->OffThreadRemedy);
+        U.At = Locations.get(At);
+        U.Expansion = Locations.expansion(At);
+        B.F.UiCalls.push_back(U);
+      }
       // Every callable argument runs on the UI thread; the rest (receiver,
       // values) is still evaluated here.
       WalkNonArgs();
@@ -1312,14 +1339,18 @@ void FactExtractor::walk(const Stmt *S, bool Guarded, Body &B,
     return;
   }
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
-    // `if (!onUiThread()) { ...; return; }` guards the rest of the block.
-    bool RestGuarded = Guarded;
+    // `if (!onUiThread()) { ...; return; }` guards the rest of the block;
+    // so does a lock region a pack names: `Fl::lock(); ... Fl::unlock();`,
+    // or a local guard object, `const juce::MessageManagerLock mml;`.
+    bool ReturnGuarded = false;
+    int Locks = 0;
     for (const Stmt *Child : CS->body()) {
-      walk(Child, RestGuarded, B, nullptr, Depth + 1);
+      walk(Child, Guarded || ReturnGuarded || Locks > 0, B, nullptr, Depth + 1);
       if (const auto *If = dyn_cast<IfStmt>(Child))
         if (!If->getElse() && guardPolarity(If->getCond()) < 0 &&
             endsScope(If->getThen()))
-          RestGuarded = true;
+          ReturnGuarded = true;
+      Locks = std::max(0, Locks + lockRegionChange(Child));
     }
     return;
   }

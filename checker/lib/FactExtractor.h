@@ -161,6 +161,9 @@ private:
   storedKey(const clang::Expr *E);
   Body *Current = nullptr; ///< the body being walked, for stored guards
   bool mentionsGuard(const clang::Stmt *S, unsigned Depth = 0);
+  /// How a statement of a block changes the lock regions held after it:
+  /// +1 for `Fl::lock()` or a local guard object, -1 for `Fl::unlock()`.
+  int lockRegionChange(const clang::Stmt *S);
 
   clang::ASTContext &Ctx;
   RuleIndex &Rules;

@@ -106,6 +106,17 @@ bool RuleIndex::derivesFrom(const CXXRecordDecl *RD,
   return Found;
 }
 
+std::string ruleSignature(const FunctionDecl *FD, const std::string &Name) {
+  PrintingPolicy Policy(FD->getASTContext().getLangOpts());
+  Policy.FullyQualifiedName = true;
+  Policy.SuppressUnwrittenScope = true;
+  std::vector<std::string> Params;
+  for (const ParmVarDecl *P : FD->parameters())
+    Params.push_back(P->getType().getCanonicalType().getAsString(Policy));
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  return rules::Glob::signature(Name, Params, MD && MD->isConst());
+}
+
 std::optional<UiApi> RuleIndex::computeUi(const FunctionDecl *FD,
                                           const std::string &Name) {
   // Compiler-generated copies, moves and destructors carry no UI work.
@@ -114,15 +125,30 @@ std::optional<UiApi> RuleIndex::computeUi(const FunctionDecl *FD,
   const auto *MD = dyn_cast<CXXMethodDecl>(FD);
   if (MD && isSignal(MD))
     return std::nullopt;
+  // Only except patterns with a parameter list read the signature.
+  std::string Signature;
+  auto signature = [&]() -> llvm::StringRef {
+    if (Signature.empty())
+      Signature = ruleSignature(FD, Name);
+    return Signature;
+  };
+  auto excepted = [&](const rules::GlobList &L) {
+    if (L.matches(Name))
+      return true;
+    for (const rules::Glob &G : L.Items)
+      if (G.hasSignature())
+        return L.matches(Name, signature());
+    return false;
+  };
   for (const auto &P : DB->Packs) {
-    if (P->UiExcept.matches(Name))
+    if (excepted(P->UiExcept))
       continue;
     UiApi Api{P.get(), Name, isa<CXXConstructorDecl>(FD)};
     if (P->UiFunctions.matches(Name))
       return Api;
     if (MD) {
       for (const rules::UiClassRule &R : P->UiClasses) {
-        if (R.Except.matches(Name))
+        if (excepted(R.Except))
           continue;
         bool Hit = R.Subclasses ? derivesFrom(MD->getParent(), R.Name)
                                 : R.Name.matches(ruleName(MD->getParent()));
@@ -138,8 +164,7 @@ std::optional<UiApi> RuleIndex::computeUi(const FunctionDecl *FD,
     if (!FD->getDeclContext()->getRedeclContext()->isTranslationUnit())
       continue;
     for (const rules::UiPrefixRule &R : P->UiPrefixes)
-      if (llvm::StringRef(Name).starts_with(R.Prefix) &&
-          !R.Except.matches(Name))
+      if (llvm::StringRef(Name).starts_with(R.Prefix) && !excepted(R.Except))
         return Api;
   }
   return std::nullopt;
@@ -170,6 +195,12 @@ const RuleIndex::Entry &RuleIndex::classify(const FunctionDecl *FD) {
     E.Binder |= P->Binders.matches(Name);
     E.Factory |= P->Factories.matches(Name);
     E.Guard |= P->ThreadGuards.matches(Name);
+    for (const rules::LockRegionRule &R : P->LockRegions) {
+      if (R.Enter && R.Enter->matches(Name))
+        E.LockRegion = 1;
+      else if (R.Leave && R.Leave->matches(Name))
+        E.LockRegion = -1;
+    }
   }
   return Cache[FD] = std::move(E);
 }
@@ -211,6 +242,21 @@ bool RuleIndex::isBinder(const FunctionDecl *FD) {
 }
 bool RuleIndex::isThreadGuard(const FunctionDecl *FD) {
   return classify(FD).Guard;
+}
+int RuleIndex::lockRegionCall(const FunctionDecl *FD) {
+  return classify(FD).LockRegion;
+}
+bool RuleIndex::isLockGuard(const CXXRecordDecl *RD) {
+  if (!RD)
+    return false;
+  RD = RD->getCanonicalDecl();
+  auto [It, New] = LockGuardCache.try_emplace(RD, false);
+  if (New)
+    for (const auto &P : DB->Packs)
+      for (const rules::LockRegionRule &R : P->LockRegions)
+        if (R.Guard && derivesFrom(RD, *R.Guard))
+          It->second = true;
+  return It->second;
 }
 
 std::optional<std::string>

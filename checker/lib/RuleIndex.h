@@ -82,6 +82,12 @@ public:
   const rules::ContextAttachRule *contextAttach(const clang::FunctionDecl *FD);
   bool isBinder(const clang::FunctionDecl *FD);
   bool isThreadGuard(const clang::FunctionDecl *FD);
+  /// A call that opens (+1) or closes (-1) a lock region (`Fl::lock`,
+  /// `Fl::unlock`), or 0.
+  int lockRegionCall(const clang::FunctionDecl *FD);
+  /// True when a local object of `RD` holds a lock region for its scope
+  /// (`juce::MessageManagerLock`).
+  bool isLockGuard(const clang::CXXRecordDecl *RD);
   /// The overridden method (e.g. 'QThread::run') when `MD` runs on a worker.
   std::optional<std::string> workerOverride(const clang::CXXMethodDecl *MD);
   /// True for a Qt-style signal: declared in a signal section or marked.
@@ -100,6 +106,7 @@ private:
     const rules::ContextAttachRule *Attach = nullptr;
     bool Binder = false;
     bool Guard = false;
+    int LockRegion = 0;
   };
   const Entry &classify(const clang::FunctionDecl *FD);
   std::optional<UiApi> computeUi(const clang::FunctionDecl *FD,
@@ -110,7 +117,13 @@ private:
   llvm::DenseMap<const clang::CXXMethodDecl *, std::optional<std::string>>
       OverrideCache;
   llvm::DenseMap<const clang::CXXMethodDecl *, bool> SignalCache;
+  llvm::DenseMap<const clang::CXXRecordDecl *, bool> LockGuardCache;
 };
+
+/// The canonical signature an `except` pattern with a parameter list is
+/// matched against: 'Fl_Valuator::value()const' (parameter types as the
+/// compiler sees them, typedefs resolved, white space removed).
+std::string ruleSignature(const clang::FunctionDecl *FD, const std::string &Name);
 
 } // namespace uisan::tidy
 

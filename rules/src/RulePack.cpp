@@ -30,7 +30,16 @@ std::string formatProblem(const Problem &P) {
 
 bool GlobList::matches(std::string_view Name) const {
   for (const Glob &G : Items)
-    if (G.matches(Name))
+    if (!G.hasSignature() && G.matches(Name))
+      return true;
+  return false;
+}
+
+bool GlobList::matches(std::string_view Name,
+                       std::string_view Signature) const {
+  for (const Glob &G : Items)
+    if (G.hasSignature() ? !Signature.empty() && G.matches(Signature)
+                         : G.matches(Name))
       return true;
   return false;
 }
@@ -203,9 +212,11 @@ private:
         report(V.Pos, Path,
                describe(V) + " does not match " + Pattern->String);
     if (const JsonValue *Format = Schema.find("format"))
-      if (Format->String == "uisan-pattern") {
+      if (Format->String == "uisan-pattern" ||
+          Format->String == "uisan-signature-pattern") {
         std::string Why;
-        if (!Glob::compile(V.String, Why))
+        if (!Glob::compile(V.String, Why,
+                           Format->String == "uisan-signature-pattern"))
           report(V.Pos, Path, "bad pattern " + describe(V) + ": " + Why);
       }
   }
@@ -278,18 +289,21 @@ const JsonValue &schemaRoot() {
 }
 
 // Compilation runs only on validated input, so shapes are known to be right.
-Glob glob(const JsonValue &V) {
+Glob glob(const JsonValue &V, bool AllowSignature = false) {
   std::string Why;
-  return *Glob::compile(V.String, Why);
+  return *Glob::compile(V.String, Why, AllowSignature);
 }
 
-GlobList globs(const JsonValue *V) {
+GlobList globs(const JsonValue *V, bool AllowSignature = false) {
   GlobList L;
   if (V)
     for (const JsonValue &Item : V->Array)
-      L.Items.push_back(glob(Item));
+      L.Items.push_back(glob(Item, AllowSignature));
   return L;
 }
+
+/// An 'except' list: its patterns may carry a parameter list.
+GlobList exceptGlobs(const JsonValue *V) { return globs(V, true); }
 
 std::vector<std::string> strings(const JsonValue *V) {
   std::vector<std::string> L;
@@ -317,7 +331,8 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
   if (const JsonValue *Ui = J.find("ui")) {
     if (const JsonValue *Classes = Ui->find("classes"))
       for (const JsonValue &C : Classes->Array) {
-        UiClassRule R{glob(*C.find("name")), true, globs(C.find("except"))};
+        UiClassRule R{glob(*C.find("name")), true,
+                      exceptGlobs(C.find("except"))};
         if (const JsonValue *S = C.find("subclasses"))
           R.Subclasses = S->Bool;
         P->UiClasses.push_back(std::move(R));
@@ -326,8 +341,8 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
     if (const JsonValue *Prefixes = Ui->find("prefixes"))
       for (const JsonValue &X : Prefixes->Array)
         P->UiPrefixes.push_back(
-            {X.find("prefix")->String, globs(X.find("except"))});
-    P->UiExcept = globs(Ui->find("except"));
+            {X.find("prefix")->String, exceptGlobs(X.find("except"))});
+    P->UiExcept = exceptGlobs(Ui->find("except"));
     P->UiLibraries = strings(Ui->find("libraries"));
   }
   if (const JsonValue *S = J.find("signals")) {
@@ -382,15 +397,27 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
   if (const JsonValue *Ms = J.find("marshallers"))
     for (const JsonValue &M : Ms->Array) {
       MarshallerRule R{glob(*M.find("function")), globs(M.find("unless_arg")),
-                       std::nullopt, 1};
+                       std::nullopt, 1, {}};
       if (const JsonValue *Recv = M.find("receiver")) {
         R.ReceiverType = glob(*Recv->find("type"));
         if (const JsonValue *N = Recv->find("min_count"))
           R.ReceiverMinCount = static_cast<unsigned>(N->Number);
       }
+      R.OffThreadRemedy = stringOr(M, "off_thread_remedy", "");
       P->Marshallers.push_back(std::move(R));
     }
   P->ThreadGuards = globs(J.find("thread_guards"));
+  if (const JsonValue *Ls = J.find("lock_regions"))
+    for (const JsonValue &L : Ls->Array) {
+      LockRegionRule R;
+      if (const JsonValue *E = L.find("enter"))
+        R.Enter = glob(*E);
+      if (const JsonValue *E = L.find("leave"))
+        R.Leave = glob(*E);
+      if (const JsonValue *G = L.find("guard"))
+        R.Guard = glob(*G);
+      P->LockRegions.push_back(std::move(R));
+    }
   if (const JsonValue *Ctx = J.find("context")) {
     P->ContextGet = globs(Ctx->find("get"));
     if (const JsonValue *Attach = Ctx->find("attach"))
@@ -483,6 +510,25 @@ std::unique_ptr<Pack> parsePack(std::string_view Text, std::string_view File,
            "virtual methods (Class::method) whose overrides run on a worker",
            "did you mean to list it in 'worker_entries', for a function that "
            "itself runs on a worker?"});
+      Bad = true;
+    }
+  // A lock region is a pair of calls or a guard class, not both or half.
+  if (const JsonValue *L = J->find("lock_regions"))
+    for (size_t I = 0; I < L->Array.size(); ++I) {
+      const JsonValue &R = L->Array[I];
+      bool Enter = R.find("enter"), Leave = R.find("leave"),
+           Guard = R.find("guard");
+      if (Guard ? !Enter && !Leave : Enter && Leave)
+        continue;
+      Problems.push_back(
+          {std::string(File), R.Pos,
+           "$.lock_regions[" + std::to_string(I) + "]",
+           Guard ? "a lock region has either a 'guard' class or an "
+                   "'enter'/'leave' pair, not both"
+                 : "a lock region needs both 'enter' and 'leave' (or a "
+                   "'guard' class)",
+           "e.g. {\"enter\": \"Fl::lock\", \"leave\": \"Fl::unlock\"} or "
+           "{\"guard\": \"juce::MessageManagerLock\"}"});
       Bad = true;
     }
   if (Bad)

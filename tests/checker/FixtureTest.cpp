@@ -44,6 +44,18 @@ const char *toolkitFlags(const std::string &Toolkit) {
     return UISAN_FLAGS_WX;
   if (Toolkit == "boost")
     return UISAN_FLAGS_BOOST;
+  if (Toolkit == "gtkmm4")
+    return UISAN_FLAGS_GTKMM4;
+  if (Toolkit == "boost-thread")
+    return UISAN_FLAGS_BOOST_THREAD;
+  if (Toolkit == "imgui")
+    return UISAN_FLAGS_IMGUI;
+  if (Toolkit == "fltk")
+    return UISAN_FLAGS_FLTK;
+  if (Toolkit == "sdl2")
+    return UISAN_FLAGS_SDL2;
+  if (Toolkit == "juce")
+    return UISAN_FLAGS_JUCE;
   return nullptr;
 }
 

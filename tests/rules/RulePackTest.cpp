@@ -31,7 +31,8 @@ TEST(RulePack, ShippedPacksLoadAndCoverTheToolkits) {
   std::vector<std::string> Names;
   for (const auto &P : Packs)
     Names.push_back(P->Name);
-  for (const char *Want : {"seed", "std", "qt", "gtk", "gtkmm", "gstreamer", "wx"})
+  for (const char *Want : {"seed", "std", "qt", "gtk", "gtkmm", "gstreamer", "wx",
+                           "boost", "imgui", "fltk", "sdl2", "juce"})
     EXPECT_NE(std::find(Names.begin(), Names.end(), Want), Names.end())
         << Want;
 }
@@ -265,4 +266,48 @@ TEST(RulePack, BrokenStringIsAnErrorAndTheOtherPacksLoad) {
 TEST(RulePack, ClosestMatch) {
   EXPECT_EQ(closestMatch("spawner", {"spawners", "signals"}), "spawners");
   EXPECT_EQ(closestMatch("xyzzy", {"spawners", "signals"}), "");
+}
+
+TEST(RulePack, LockRegionsAndSignatureExcepts) {
+  const char *Text = R"json({
+    "format": 1, "name": "tk", "description": "d",
+    "ui": {"classes": [{"name": "Tk_Widget",
+                        "except": ["Tk_Widget::value() const"]}],
+           "except": ["tk_*(const char*)"]},
+    "marshallers": [{"function": "Tk::idle", "off_thread_remedy": "use Tk::post"}],
+    "lock_regions": [{"enter": "Tk::lock", "leave": "Tk::unlock"},
+                     {"guard": "Tk::Locker"}]
+  })json";
+  std::vector<Problem> Ps;
+  auto P = parsePack(Text, "tk.json", Ps);
+  ASSERT_TRUE(P) << allProblems(Ps);
+  const auto &Except = P->UiClasses[0].Except;
+  EXPECT_FALSE(Except.matches("Tk_Widget::value"));
+  EXPECT_TRUE(Except.matches("Tk_Widget::value", "Tk_Widget::value()const"));
+  EXPECT_FALSE(Except.matches("Tk_Widget::value", "Tk_Widget::value(double)"));
+  EXPECT_TRUE(P->UiExcept.matches("tk_puts", "tk_puts(constchar*)"));
+  EXPECT_EQ(P->Marshallers[0].OffThreadRemedy, "use Tk::post");
+  ASSERT_EQ(P->LockRegions.size(), 2u);
+  EXPECT_TRUE(P->LockRegions[0].Enter->matches("Tk::lock"));
+  EXPECT_TRUE(P->LockRegions[0].Leave->matches("Tk::unlock"));
+  EXPECT_FALSE(P->LockRegions[0].Guard);
+  EXPECT_TRUE(P->LockRegions[1].Guard->matches("Tk::Locker"));
+}
+
+TEST(RulePack, HalfALockRegionOrASignatureOutsideExceptIsAnError) {
+  auto Half = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                         " \"lock_regions\": [{\"enter\": \"Tk::lock\"}]}");
+  ASSERT_EQ(Half.size(), 1u) << allProblems(Half);
+  EXPECT_EQ(Half[0].Pos.Line, 2u);
+  EXPECT_EQ(Half[0].JsonPath, "$.lock_regions[0]");
+  EXPECT_NE(Half[0].Message.find("'leave'"), std::string::npos) << Half[0].Message;
+  auto Both = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                         " \"lock_regions\": [{\"enter\": \"a\", \"leave\": \"b\", \"guard\": \"G\"}]}");
+  ASSERT_EQ(Both.size(), 1u) << allProblems(Both);
+  EXPECT_NE(Both[0].Message.find("not both"), std::string::npos) << Both[0].Message;
+  auto Sig = problemsOf("{\"format\": 1, \"name\": \"x\", \"description\": \"d\",\n"
+                        " \"thread_guards\": [\"Tk::isMain() const\"]}");
+  ASSERT_EQ(Sig.size(), 1u) << allProblems(Sig);
+  EXPECT_EQ(Sig[0].JsonPath, "$.thread_guards[0]");
+  EXPECT_NE(Sig[0].Message.find("'except' lists"), std::string::npos) << Sig[0].Message;
 }

@@ -35,7 +35,11 @@ std::string formatProblem(const Problem &P);
 /// A list of patterns; matches when any one does.
 struct GlobList {
   std::vector<Glob> Items;
+  /// Whether a pattern without a parameter list matches `Name`.
   bool matches(std::string_view Name) const;
+  /// Also patterns with a parameter list, against `Signature`
+  /// (Glob::signature; empty when unknown, so those never match).
+  bool matches(std::string_view Name, std::string_view Signature) const;
   bool empty() const { return Items.empty(); }
 };
 
@@ -96,6 +100,18 @@ struct MarshallerRule {
   GlobList UnlessArg;
   std::optional<Glob> ReceiverType; ///< set: marshals only given a receiver
   unsigned ReceiverMinCount = 1;
+  /// Set: calling it from a worker is itself unsafe (glibmm's
+  /// signal_idle().connect); reported as a UI call with this remedy.
+  std::string OffThreadRemedy;
+};
+
+/// Code in which UI calls are allowed on any thread: between two calls
+/// (`Fl::lock()` ... `Fl::unlock()`), or while a guard object lives
+/// (`juce::MessageManagerLock`). Exactly Enter+Leave, or Guard, is set.
+struct LockRegionRule {
+  std::optional<Glob> Enter;
+  std::optional<Glob> Leave;
+  std::optional<Glob> Guard; ///< a class; a local of it locks its scope
 };
 
 /// A call that attaches a run's context to a thread object.
@@ -184,6 +200,7 @@ struct Pack {
   GlobList Factories;
   std::vector<MarshallerRule> Marshallers;
   GlobList ThreadGuards;
+  std::vector<LockRegionRule> LockRegions;
 
   GlobList ContextGet;
   std::vector<ContextAttachRule> ContextAttach;
