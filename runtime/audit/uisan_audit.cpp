@@ -489,10 +489,17 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
       continue;
     QualifiedName name;
     uint16_t flags = 0;
+    // An object of ui_thread.libraries (below) needs no class rules, and
+    // its classes' RTTI may point into objects not relocated yet
+    // (libwx_baseu's, bound from libwx_baseu_xml at start-up): no walk.
     if (qualifiedName(symbol, name))
-      flags = classify(g_spec, def->toolkit, symbol, name, cachedHierarchy(def->toolkit));
+      flags = classify(g_spec, def->toolkit, symbol, name,
+                       def->ui_thread_only ? ClassHierarchy{nullptr, nullptr}
+                                           : cachedHierarchy(def->toolkit));
+    // An object named by ui_thread.libraries holds UI-thread setters and
+    // lock-region calls (wxMutexGuiEnter in libwx_baseu), nothing else.
     if (def->ui_thread_only)
-      flags &= kStubSetsUiThread;
+      flags &= kStubSetsUiThread | kStubRegionEnter | kStubRegionLeave;
     int32_t stub = -1;
     if (flags) {
       uint32_t i = g_shared->stub_count;
@@ -500,7 +507,10 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
         AuditStub &s = g_stubs[i];
         s.real = reinterpret_cast<void *>(address);
         s.toolkit_ui = &g_shared->ui_thread[def->toolkit];
-        s.ui_slot = flags & kStubSetsUiThread ? &g_shared->never : s.toolkit_ui;
+        // Setters and lock-region calls take the slow path on every thread.
+        s.ui_slot = flags & (kStubSetsUiThread | kStubRegionEnter | kStubRegionLeave)
+                        ? &g_shared->never
+                        : s.toolkit_ui;
         s.api = keep(name.text);
         s.symbol = keep(symbol);
         s.toolkit = static_cast<uint16_t>(def->toolkit);
@@ -512,6 +522,8 @@ int32_t stubFor(uintptr_t address, const Object *def, const char *symbol) {
           Out out(line, sizeof(line));
           out.str("stub ").udec(i).str(": ").str(name.text).str(" [");
           out.str(flags & kStubIsUi ? "ui" : "").str(flags & kStubSetsUiThread ? " sets-ui-thread" : "");
+          out.str(flags & kStubRegionEnter ? " region-enter" : "");
+          out.str(flags & kStubRegionLeave ? " region-leave" : "");
           out.str("] (").str(symbol).str(")");
           warn(line);
         }
@@ -603,8 +615,8 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie) {
     g_rtti.setRuntime(map);
   o.toolkit = g_spec.toolkitOfLibrary(path, &o.ui_thread_only);
   if (o.toolkit >= 0 && o.ui_thread_only) {
-    // Only its UI-thread setters get stubs: no classes, no vtables, and
-    // calls from inside it are not the toolkit's.
+    // Only its UI-thread setters and lock-region calls get stubs: no
+    // classes, no vtables, and calls from inside it are not the toolkit's.
     o.patched = true;
     return LA_FLG_BINDTO;
   }

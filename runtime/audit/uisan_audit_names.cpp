@@ -46,6 +46,8 @@ const KindName kKinds[] = {
     {"class", EntryKind::Class},       {"class-only", EntryKind::ClassOnly},
     {"function", EntryKind::Function}, {"prefix", EntryKind::Prefix},
     {"except", EntryKind::Except},
+    {"region-enter", EntryKind::RegionEnter}, {"region-leave", EntryKind::RegionLeave},
+    {"region-guard", EntryKind::RegionGuard},
 };
 
 bool fail(char *error, size_t cap, int line, const char *why, const char *what) {
@@ -136,6 +138,7 @@ bool Spec::parse(const char *text, char *error, size_t cap) {
     SpecEntry &e = entries[entry_count++];
     e.kind = kind->kind;
     e.toolkit = static_cast<uint8_t>(toolkit_count - 1);
+    e.signature = kind->kind == EntryKind::Except && isSignaturePattern(value);
     std::strcpy(e.text, value);
   }
   return true;
@@ -396,11 +399,40 @@ bool isUiClass(const Spec &spec, int toolkit, const QualifiedName &name,
   return classes.any(classes.self, name, visitClass, &q);
 }
 
+namespace {
+
+/// The last component of a qualified name ("setText" of "QLabel::setText").
+const char *lastPart(const QualifiedName &name) {
+  return name.owner_end ? name.text + name.owner_end + 2 : name.text;
+}
+
+/// Whether `name` is a constructor ("Foo::Foo") or destructor ("Foo::~Foo")
+/// of a class that glob `cls` matches.
+bool isGuardMember(const char *cls, const QualifiedName &name, bool &destructor) {
+  if (!name.owner_end || name.owner_end >= static_cast<int>(sizeof(name.text)))
+    return false;
+  char owner[sizeof(name.text)];
+  std::memcpy(owner, name.text, static_cast<size_t>(name.owner_end));
+  owner[name.owner_end] = '\0';
+  const char *simple = std::strrchr(owner, ':');
+  simple = simple ? simple + 1 : owner;
+  const char *last = lastPart(name);
+  destructor = last[0] == '~';
+  if (std::strcmp(destructor ? last + 1 : last, simple))
+    return false;
+  return globMatches(cls, owner);
+}
+
+} // namespace
+
 uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const QualifiedName &name,
                   const ClassHierarchy &classes) {
   uint16_t flags = 0;
   bool excepted = false, has_class_rules = false;
   bool is_c = symbol[0] != '_' || symbol[1] != 'Z';
+  // The signature, made only when a signature pattern asks for it.
+  char signature[512];
+  int have_signature = 0; // 0 not yet, 1 made, -1 unknown
   for (int i = 0; i < spec.entry_count; ++i) {
     const SpecEntry &e = spec.entries[i];
     if (e.toolkit != toolkit)
@@ -419,8 +451,28 @@ uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const Quali
         flags |= kStubIsUi;
       break;
     case EntryKind::Except:
-      excepted |= globMatches(e.text, name.text);
+      if (!e.signature) {
+        excepted |= globMatches(e.text, name.text);
+        break;
+      }
+      if (!have_signature)
+        have_signature = symbolSignature(symbol, name, signature, sizeof(signature)) ? 1 : -1;
+      excepted |= have_signature > 0 && globMatches(e.text, signature);
       break;
+    case EntryKind::RegionEnter:
+      if (globMatches(e.text, name.text))
+        flags |= kStubRegionEnter;
+      break;
+    case EntryKind::RegionLeave:
+      if (globMatches(e.text, name.text))
+        flags |= kStubRegionLeave;
+      break;
+    case EntryKind::RegionGuard: {
+      bool destructor = false;
+      if (isGuardMember(e.text, name, destructor))
+        flags |= destructor ? kStubRegionLeave : kStubRegionEnter;
+      break;
+    }
     case EntryKind::Class:
     case EntryKind::ClassOnly:
       has_class_rules = true;
@@ -432,9 +484,285 @@ uint16_t classify(const Spec &spec, int toolkit, const char *symbol, const Quali
   }
   if (!(flags & kStubIsUi) && has_class_rules && isUiClass(spec, toolkit, name, classes))
     flags |= kStubIsUi;
-  if (excepted)
+  // Entering or leaving a lock region is what makes UI calls safe; it is
+  // never a UI call itself.
+  if (excepted || (flags & (kStubRegionEnter | kStubRegionLeave)))
     flags &= static_cast<uint16_t>(~kStubIsUi);
   return flags;
+}
+
+bool isSignaturePattern(const char *text) {
+  for (const char *p = text; *p; ++p) {
+    if (!std::strncmp(p, "operator()", 10)) {
+      p += 9;
+      continue;
+    }
+    if (*p == '(')
+      return true;
+  }
+  return false;
+}
+
+namespace {
+
+/// Renders the parameter types of a mangled function the way Clang prints
+/// canonical types (white space removed), with the substitution table the
+/// mangling refers back to. Fixed buffers only.
+struct SignatureParser {
+  static constexpr int kMaxSubs = 32;
+  const char *p;
+  char pool[2048];
+  size_t pool_used = 0;
+  const char *subs[kMaxSubs];
+  bool sub_simple[kMaxSubs]; // a builtin or class type, not a pointer or reference
+  int sub_count = 0;
+
+  void addSub(const char *text, size_t n, bool simple) {
+    if (sub_count == kMaxSubs || pool_used + n + 1 > sizeof(pool)) {
+      sub_count = kMaxSubs + 1; // overflowed: later back-references fail
+      return;
+    }
+    char *s = pool + pool_used;
+    std::memcpy(s, text, n);
+    s[n] = '\0';
+    pool_used += n + 1;
+    sub_simple[sub_count] = simple;
+    subs[sub_count++] = s;
+  }
+
+  static const char *builtin(const char *&q) {
+    static const char *const kOne[][2] = {
+        {"b", "bool"},          {"c", "char"},      {"a", "signedchar"}, {"h", "unsignedchar"},
+        {"s", "short"},         {"t", "unsignedshort"}, {"i", "int"},    {"j", "unsignedint"},
+        {"l", "long"},          {"m", "unsignedlong"},  {"x", "longlong"}, {"y", "unsignedlonglong"},
+        {"n", "__int128"},      {"o", "unsigned__int128"}, {"f", "float"}, {"d", "double"},
+        {"e", "longdouble"},    {"w", "wchar_t"},   {"v", "void"},       {"z", "..."},
+    };
+    static const char *const kTwo[][2] = {
+        {"Ds", "char16_t"}, {"Di", "char32_t"}, {"Du", "char8_t"}, {"Dn", "std::nullptr_t"},
+    };
+    for (const auto &b : kTwo)
+      if (q[0] == b[0][0] && q[1] == b[0][1]) {
+        q += 2;
+        return b[1];
+      }
+    for (const auto &b : kOne)
+      if (q[0] == b[0][0]) {
+        ++q;
+        return b[1];
+      }
+    return nullptr;
+  }
+
+  /// <substitution> ::= S_ | S <seq-id> _  (seq-id base 36, 0-9A-Z)
+  bool substitution(Buf &out, bool &simple) {
+    const char *q = p + 1;
+    int index = 0;
+    if (*q != '_') {
+      int seq = 0;
+      while ((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'Z')) {
+        seq = seq * 36 + (*q <= '9' ? *q - '0' : *q - 'A' + 10);
+        if (seq > 1000)
+          return false;
+        ++q;
+      }
+      if (*q != '_' || q == p + 1)
+        return false;
+      index = seq + 1;
+    }
+    if (index >= sub_count || sub_count > kMaxSubs)
+      return false;
+    p = q + 1;
+    out.add(subs[index]);
+    simple = sub_simple[index];
+    return true;
+  }
+
+  /// A class or enum name: <source-name>, St <source-name>, a nested name
+  /// N ... E, each prefix of which is a substitution candidate.
+  bool className(Buf &out) {
+    if (*p >= '1' && *p <= '9') {
+      Part part;
+      if (!sourceName(p, part))
+        return false;
+      out.add(part.p, part.len);
+      addSub(out.s + out.n - part.len, part.len, true);
+      return out.ok;
+    }
+    if (p[0] == 'S' && p[1] == 't') {
+      p += 2;
+      Part part;
+      if (!sourceName(p, part))
+        return false;
+      out.add("std::");
+      out.add(part.p, part.len);
+      addSub(out.s + out.n - part.len - 5, part.len + 5, true);
+      return out.ok;
+    }
+    if (*p != 'N')
+      return false;
+    ++p;
+    size_t start = out.n;
+    for (int count = 0;; ++count) {
+      if (*p == 'E') {
+        ++p;
+        return count > 0 && out.ok;
+      }
+      if (count)
+        out.add("::");
+      bool simple = true;
+      if (count == 0 && p[0] == 'S' && p[1] == 't') {
+        p += 2;
+        out.add("std");
+        continue; // "std" alone is no candidate
+      }
+      if (count == 0 && p[0] == 'S') {
+        if (!substitution(out, simple))
+          return false;
+        continue; // already a candidate
+      }
+      Part part;
+      if (!sourceName(p, part))
+        return false; // templates, local names, ...
+      out.add(part.p, part.len);
+      if (out.ok) // "ns", then "ns::Foo"
+        addSub(out.s + start, out.n - start, true);
+    }
+  }
+
+  /// One <type>; `simple` says whether it is a builtin or class type (so
+  /// a const before it prints first: "constchar", not "char*const").
+  bool type(Buf &out, bool &simple) {
+    if (const char *b = builtin(p)) {
+      out.add(b);
+      simple = true;
+      return out.ok;
+    }
+    if (*p == 'r' || *p == 'V' || *p == 'K') {
+      bool is_const = false, is_volatile = false;
+      for (; *p == 'r' || *p == 'V' || *p == 'K'; ++p) {
+        is_const |= *p == 'K';
+        is_volatile |= *p == 'V';
+      }
+      char inner[512];
+      Buf ib{inner, sizeof(inner), 0};
+      inner[0] = '\0';
+      bool inner_simple = true;
+      if (!type(ib, inner_simple) || !ib.ok)
+        return false;
+      size_t start = out.n;
+      if (inner_simple) {
+        out.add(is_const ? "const" : "");
+        out.add(is_volatile ? "volatile" : "");
+        out.add(inner);
+      } else {
+        out.add(inner);
+        out.add(is_const ? "const" : "");
+        out.add(is_volatile ? "volatile" : "");
+      }
+      simple = inner_simple;
+      if (out.ok)
+        addSub(out.s + start, out.n - start, simple);
+      return out.ok;
+    }
+    if (*p == 'P' || *p == 'R' || *p == 'O') {
+      const char *suffix = *p == 'P' ? "*" : *p == 'R' ? "&" : "&&";
+      ++p;
+      if (*p == 'F' || *p == 'A' || *p == 'M')
+        return false; // pointers to functions, arrays, members: "void(*)(int)"
+      size_t start = out.n;
+      bool inner_simple = true;
+      if (!type(out, inner_simple))
+        return false;
+      out.add(suffix);
+      simple = false;
+      if (out.ok)
+        addSub(out.s + start, out.n - start, false);
+      return out.ok;
+    }
+    if (p[0] == 'S' && p[1] != 't') {
+      if (!substitution(out, simple))
+        return false;
+      return *p != 'I' && out.ok; // a template's arguments follow: not rendered
+    }
+    simple = true;
+    if (!className(out))
+      return false;
+    return *p != 'I' && out.ok;
+  }
+};
+
+} // namespace
+
+bool symbolSignature(const char *symbol, const QualifiedName &name, char *out, size_t cap) {
+  if (cap)
+    out[0] = '\0';
+  if (!symbol || symbol[0] != '_' || symbol[1] != 'Z' || !name.parts)
+    return false;
+  const char *p = symbol + 2;
+  if (*p == 'L')
+    ++p;
+  bool nested = *p == 'N', is_const = false;
+  SignatureParser sp;
+  Part parts[QualifiedName::kMaxParts];
+  char special[160];
+  int count = 0;
+  if (nested) {
+    ++p;
+    for (; *p == 'r' || *p == 'V' || *p == 'K' || *p == 'R' || *p == 'O'; ++p)
+      is_const |= *p == 'K';
+    if (!parseParts(p, true, parts, count, special, sizeof(special)))
+      return false;
+    // Every prefix of the function's name is a substitution candidate
+    // ("Gtk", "Gtk::Label" of Gtk::Label::set_text); "std" alone is not.
+    char prefix[256];
+    Buf b{prefix, sizeof(prefix), 0};
+    prefix[0] = '\0';
+    for (int i = 0; i + 1 < count; ++i) {
+      if (i)
+        b.add("::");
+      b.add(parts[i].p, parts[i].len);
+      bool is_std = i == 0 && parts[i].len == 3 && !std::strncmp(parts[i].p, "std", 3);
+      if (b.ok && !is_std)
+        sp.addSub(prefix, b.n, true);
+    }
+  } else if (p[0] == 'S' && p[1] == 't') {
+    p += 2;
+    Part part;
+    if (!sourceName(p, part))
+      return false;
+  } else if (!parseParts(p, false, parts, count, special, sizeof(special))) {
+    return false;
+  }
+  Buf o{out, cap, 0};
+  o.add(name.text);
+  o.add("(");
+  sp.p = p;
+  if (sp.p[0] == 'v' && sp.p[1] == '\0') {
+    sp.p++;
+  } else {
+    for (int i = 0; *sp.p; ++i) {
+      if (sp.p[0] == 'z' && !sp.p[1])
+        break; // a varargs function: "...", which Clang's parameters leave out
+      if (i)
+        o.add(",");
+      char one[512];
+      Buf t{one, sizeof(one), 0};
+      one[0] = '\0';
+      const char *at = sp.p;
+      bool simple = true;
+      if (!sp.type(t, simple) || !t.ok) {
+        o.add(at); // the rest, as mangled: only a '*' matches it
+        sp.p = at + std::strlen(at);
+        break;
+      }
+      o.add(one);
+    }
+  }
+  o.add(")");
+  if (is_const)
+    o.add("const");
+  return o.ok;
 }
 
 } // namespace audit

@@ -29,19 +29,27 @@ enum class EntryKind : uint8_t {
   ClassOnly,    ///< methods of the class itself are UI calls
   Function,     ///< glob on the qualified name
   Prefix,       ///< C functions whose name starts with it
-  Except,       ///< glob on the qualified name: never a UI call
+  Except,       ///< glob on the qualified name, or with a parameter list
+                ///< ("Fl_Valuator::value()const") on the symbol's signature(): never a UI call
+  RegionEnter,  ///< glob on the qualified name: enters a lock region (Fl::lock)
+  RegionLeave,  ///< glob on the qualified name: leaves it (Fl::unlock)
+  RegionGuard,  ///< glob on a class: its constructors enter a lock region, its
+                ///< destructor leaves it (a guard object, wxMutexGuiLocker)
 };
 
 struct SpecEntry {
   EntryKind kind;
   uint8_t toolkit;
-  char text[118];
+  /// An `except` pattern with a parameter list: matched against the
+  /// symbol's signature, never against its bare name.
+  bool signature;
+  char text[117];
 };
 
 struct SpecToolkit {
   char name[32];
   char ui_thread_name[32];
-  char remedy[160];
+  char remedy[256];
   AuditUiKind kind;
 };
 
@@ -49,9 +57,12 @@ struct SpecToolkit {
 ///   toolkit NAME main|first-caller UI-THREAD-NAME...
 ///   remedy TEXT...
 ///   library|ui-thread-library|sets-ui-thread|class|class-only|function|prefix|except TEXT
+///   region-enter|region-leave|region-guard TEXT
 ///   count-calls
 /// Item lines belong to the toolkit line above them; '#' starts a comment.
 struct Spec {
+  /// The shipped packs need about 210 (tests/runtime/pattern_test.cpp
+  /// checks they use at most half).
   static constexpr int kMaxEntries = 1024;
   SpecToolkit toolkits[kAuditMaxToolkits];
   int toolkit_count;
@@ -99,13 +110,30 @@ struct ClassHierarchy {
   const void *self;
 };
 
+/// True for an `except` text with a parameter list: a '(' that is not
+/// part of the name "operator()".
+bool isSignaturePattern(const char *text);
+
+/// The canonical signature of a mangled C++ function, as rule packs'
+/// signature patterns read it (rules::Glob::signature): the qualified name,
+/// its parameter list and "const" for a const method, without white space,
+/// the way Clang prints canonical types: "Fl_Valuator::value()const",
+/// "Fl_Widget::copy_label(constchar*)", "QLabel::setText(constQString&)".
+/// Builtin types, pointers, references, cv-qualifiers, plain class names
+/// and back-references to them are rendered; from anything else on
+/// (templates, function types, std:: abbreviations) the rest of the list
+/// is the mangled text, which only a '*' in the pattern matches. False for
+/// a C symbol (no types) or one qualifiedName() rejects.
+bool symbolSignature(const char *symbol, const QualifiedName &name, char *out, size_t cap);
+
 /// True when the owner class of `name` (or, for `class` entries, one of
 /// its bases) is a UI class of `toolkit`.
 bool isUiClass(const Spec &spec, int toolkit, const QualifiedName &name,
                const ClassHierarchy &classes);
 
 /// What a symbol bound into toolkit `toolkit` is: a combination of
-/// kStubIsUi and kStubSetsUiThread, 0 for an API left alone.
+/// kStubIsUi, kStubSetsUiThread, kStubRegionEnter and kStubRegionLeave, 0
+/// for an API left alone. A lock-region call is never a UI call itself.
 uint16_t classify(const Spec &spec, int toolkit, const char *symbol,
                   const QualifiedName &name, const ClassHierarchy &classes);
 

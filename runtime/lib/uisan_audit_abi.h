@@ -33,7 +33,7 @@
 
 namespace uisan {
 
-constexpr uint32_t kAuditAbiVersion = 3;
+constexpr uint32_t kAuditAbiVersion = 4;
 constexpr int kAuditMaxToolkits = 16;
 constexpr uint32_t kAuditMaxStubs = 16384;
 /// Bytes of code per stub; code is generated a page at a time and never
@@ -47,6 +47,12 @@ enum : uint16_t {
   kStubSetsUiThread = 1,
   /// The API is a UI call (a stub may only set the UI thread).
   kStubIsUi = 2,
+  /// The API enters a lock region (Fl::lock, gdk_threads_enter, a guard's
+  /// constructor): UI calls of this toolkit are allowed on the calling
+  /// thread until the matching leave.
+  kStubRegionEnter = 4,
+  /// The API leaves a lock region (Fl::unlock, a guard's destructor).
+  kStubRegionLeave = 8,
 };
 
 /// How a toolkit's UI thread is found.
@@ -56,8 +62,9 @@ enum class AuditUiKind : uint8_t { Main, FirstCaller };
 struct AuditStub {
   void *real;          ///< the API itself
   /// What the stub compares the calling thread with: the toolkit's UI
-  /// thread (&AuditShared::ui_thread[toolkit]), or for a call that sets it,
-  /// &AuditShared::never (0), so that every call of it reaches the slow path.
+  /// thread (&AuditShared::ui_thread[toolkit]), or for a call that sets it
+  /// or enters or leaves a lock region, &AuditShared::never (0), so that
+  /// every call of it reaches the slow path.
   uint64_t *ui_slot;
   uint64_t *toolkit_ui; ///< &AuditShared::ui_thread[toolkit]
   const char *api;     ///< qualified name, e.g. "QLabel::setText"
@@ -73,7 +80,7 @@ struct AuditStub {
 struct AuditToolkit {
   char name[32];        ///< the pack's name ("qt", "gtk", ...)
   char ui_thread_name[32];
-  char remedy[160];
+  char remedy[256];
   AuditUiKind kind;
   /// The first function that set the UI thread (first-caller), for logs.
   const char *set_by;
@@ -89,6 +96,8 @@ struct AuditToolkit {
   uint32_t objects;
   /// UI calls made off its UI thread (reported or not).
   uint64_t off_thread_calls;
+  /// Of those, the ones made inside a lock region (never reported).
+  uint64_t locked_calls;
 };
 
 struct AuditShared {

@@ -88,7 +88,7 @@ struct Report {
   // context check).
   char toolkit[32];        // the pack's name
   char ui_thread_name[32]; // "GUI thread"
-  char remedy[160];        // the pack's remedy
+  char remedy[256];        // the pack's remedy
   uint64_t ui_thread_uid;  // valid when ui_thread_known
   bool ui_thread_known;
   int more_calls;          // further UI calls grouped into this one

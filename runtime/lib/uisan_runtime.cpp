@@ -1007,6 +1007,8 @@ void logCoverage() {
     out.str(" UI APIs stubbed, ").udec(calls).str(" calls checked, ");
     out.udec(__atomic_load_n(&tk.off_thread_calls, __ATOMIC_RELAXED));
     out.str(" off the ").str(tk.ui_thread_name);
+    if (uint64_t locked = __atomic_load_n(&tk.locked_calls, __ATOMIC_RELAXED))
+      out.str(" (").udec(locked).str(" in lock regions)");
     logLine(1, buf);
   }
 }
@@ -1032,9 +1034,36 @@ void noteUiThreadFallbacks() {
 
 } // namespace
 
+namespace {
+
+/// How deep each thread is in each toolkit's lock regions (Fl::lock ...
+/// Fl::unlock, gdk_threads_enter ... gdk_threads_leave, a guard object's
+/// life): UI calls of that toolkit made while it is above 0 are allowed.
+/// Counted before the call itself runs (the stub's slow path comes first):
+/// a thread blocked in Fl::lock() makes no calls until it holds the lock,
+/// and after Fl::unlock() has been entered it makes none until it returns.
+__thread uint32_t t_region_depth[kAuditMaxToolkits] __attribute__((tls_model("initial-exec")));
+
+void regionCall(const AuditStub *stub) {
+  uint32_t &depth = t_region_depth[stub->toolkit % kAuditMaxToolkits];
+  if (stub->flags & kStubRegionEnter)
+    ++depth;
+  else if (depth) // an unmatched leave is the toolkit's business
+    --depth;
+}
+
+} // namespace
+
 void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg) {
   AuditShared *shared = g_audit;
-  if (!shared || t_in_runtime)
+  if (!shared)
+    return;
+  if (stub->flags & (kStubRegionEnter | kStubRegionLeave)) {
+    regionCall(stub);
+    if (!(stub->flags & kStubSetsUiThread)) // never a UI call (classify)
+      return;
+  }
+  if (t_in_runtime)
     return;
   AuditToolkit &tk = shared->toolkits[stub->toolkit];
   uint64_t self = reinterpret_cast<uint64_t>(pthread_self());
@@ -1069,6 +1098,11 @@ void toolkitCall(const AuditStub *stub, uintptr_t call_site, uintptr_t first_arg
   {
     RuntimeScope scope;
     needVtables(); // a thread not started by the app makes UI calls too
+  }
+  // Inside a lock region of this toolkit: allowed on any thread.
+  if (t_region_depth[stub->toolkit % kAuditMaxToolkits]) {
+    __atomic_fetch_add(&tk.locked_calls, 1, __ATOMIC_RELAXED);
+    return;
   }
   // A virtual call from inside the toolkit (through a patched vtable).
   uint32_t ranges = __atomic_load_n(&shared->range_count, __ATOMIC_ACQUIRE);

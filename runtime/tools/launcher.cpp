@@ -245,6 +245,14 @@ std::string packSpec(const rules::Pack &p) {
   }
   for (const rules::Glob &g : p.UiExcept.Items)
     item("except", g.text());
+  for (const rules::LockRegionRule &r : p.LockRegions) {
+    if (r.Enter)
+      item("region-enter", r.Enter->text());
+    if (r.Leave)
+      item("region-leave", r.Leave->text());
+    if (r.Guard)
+      item("region-guard", r.Guard->text());
+  }
   return out;
 }
 

@@ -203,3 +203,23 @@ TEST(Wildcard, GlobIsFastOnPathologicalPatterns) {
   auto Took = std::chrono::steady_clock::now() - Start;
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Took).count(), 1000);
 }
+
+// The checker's signatures (Glob::signature over Clang's parameter types)
+// are the texts the runtime derives from mangled symbols
+// (tests/runtime/pattern_test.cpp runs the same table), and signature
+// patterns read them alike.
+TEST(Wildcard, SharedSignatureCases) {
+  using uisan::testcases::kSignatureCases;
+  using uisan::testcases::kSignaturePatternCases;
+  for (const auto &C : kSignatureCases) {
+    std::vector<std::string> Params(C.Params, C.Params + C.ParamCount);
+    EXPECT_EQ(uisan::rules::Glob::signature(C.Name, Params, C.Const), C.Signature) << C.Symbol;
+  }
+  for (const auto &C : kSignaturePatternCases) {
+    std::string Why;
+    std::optional<uisan::rules::Glob> G = uisan::rules::Glob::compile(C.Pattern, Why, true);
+    ASSERT_TRUE(G) << C.Pattern << ": " << Why;
+    EXPECT_TRUE(G->hasSignature()) << C.Pattern;
+    EXPECT_EQ(G->matches(C.Signature), C.Matches) << "'" << C.Pattern << "' on '" << C.Signature << "'";
+  }
+}

@@ -153,3 +153,153 @@ TEST(AuditClassify, UiApisSettersAndExceptions) {
   // Rules of one toolkit never apply to another's libraries.
   EXPECT_EQ(classifySymbol(spec, 1, "_ZN6QLabel7setTextERK7QString"), 0);
 }
+
+namespace {
+
+const char kRegionSpec[] = "toolkit fltk main main thread\n"
+                           "library libfltk.so*\n"
+                           "class Fl_Widget\n"
+                           "except Fl_Valuator::value()const\n"
+                           "except Fl_Widget::*()const\n"
+                           "except Fl_Box::label(constchar*)\n"
+                           "class-only Fl\n"
+                           "except Fl::awake\n"
+                           "region-enter Fl::lock\n"
+                           "region-leave Fl::unlock\n"
+                           "toolkit wx main main thread\n"
+                           "library libwx_gtk*.so*\n"
+                           "ui-thread-library libwx_baseu-*.so*\n"
+                           "class wxWindow\n"
+                           "region-enter wxMutexGuiEnter\n"
+                           "region-leave wxMutexGuiLeave\n"
+                           "region-guard wxMutexGuiLocker\n"
+                           "region-guard ns::*Lock\n"
+                           "toolkit gtk first-caller main thread\n"
+                           "prefix gdk_\n"
+                           "region-enter gdk_threads_enter\n"
+                           "region-leave gdk_threads_leave\n";
+
+/// Fl_Valuator, Fl_Box : Fl_Widget.
+bool fltkClasses(const void *, const QualifiedName &owner, ClassHierarchy::Visitor visit,
+                 void *ctx) {
+  std::string name(owner.text, static_cast<size_t>(owner.owner_end));
+  if (visit(name.c_str(), ctx))
+    return true;
+  return (name == "Fl_Valuator" || name == "Fl_Box") && visit("Fl_Widget", ctx);
+}
+
+uint16_t classifyFltk(const Spec &spec, int toolkit, const char *symbol) {
+  QualifiedName name;
+  if (!qualifiedName(symbol, name))
+    return 0xffff;
+  return classify(spec, toolkit, symbol, name, ClassHierarchy{fltkClasses, nullptr});
+}
+
+} // namespace
+
+TEST(AuditSpec, LockRegionsAndSignatureExcepts) {
+  static Spec spec;
+  char error[160];
+  ASSERT_TRUE(spec.parse(kRegionSpec, error, sizeof(error))) << error;
+  ASSERT_EQ(spec.toolkit_count, 3);
+  int enters = 0, leaves = 0, guards = 0, signatures = 0;
+  for (int i = 0; i < spec.entry_count; ++i) {
+    enters += spec.entries[i].kind == EntryKind::RegionEnter;
+    leaves += spec.entries[i].kind == EntryKind::RegionLeave;
+    guards += spec.entries[i].kind == EntryKind::RegionGuard;
+    signatures += spec.entries[i].signature;
+  }
+  EXPECT_EQ(enters, 3);
+  EXPECT_EQ(leaves, 3);
+  EXPECT_EQ(guards, 2);
+  EXPECT_EQ(signatures, 3); // not "except Fl::awake"
+  EXPECT_TRUE(isSignaturePattern("Fl_Valuator::value()const"));
+  EXPECT_TRUE(isSignaturePattern("QWidget::grab(*)"));
+  EXPECT_FALSE(isSignaturePattern("Fl::awake"));
+  EXPECT_FALSE(isSignaturePattern("*::operator()"));
+  EXPECT_TRUE(isSignaturePattern("*::operator()(int)"));
+  bool only = false;
+  EXPECT_EQ(spec.toolkitOfLibrary("/usr/lib/x86_64-linux-gnu/libwx_baseu-3.2.so.0", &only), 1);
+  EXPECT_TRUE(only);
+  EXPECT_EQ(spec.toolkitOfLibrary("/usr/lib/x86_64-linux-gnu/libwx_baseu-3.2.so.0"), -1);
+}
+
+TEST(AuditClassify, LockRegionCallsAreNeverUiCalls) {
+  static Spec spec;
+  char error[160];
+  ASSERT_TRUE(spec.parse(kRegionSpec, error, sizeof(error))) << error;
+  // Fl::lock is a method of `class-only Fl`, yet entering the region is
+  // what makes UI calls safe: not a UI call.
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN2Fl4lockEv"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN2Fl6unlockEv"), kStubRegionLeave);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN2Fl5awakeEPFvPvES0_"), 0);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN2Fl4waitEv"), kStubIsUi);
+  EXPECT_EQ(classifyFltk(spec, 1, "_Z15wxMutexGuiEnterv"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 1, "_Z15wxMutexGuiLeavev"), kStubRegionLeave);
+  EXPECT_EQ(classifyFltk(spec, 2, "gdk_threads_enter"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 2, "gdk_threads_leave"), kStubRegionLeave);
+  EXPECT_EQ(classifyFltk(spec, 2, "gdk_window_show"), kStubIsUi);
+  // A guard class: its constructors enter, its destructor leaves; its
+  // other methods and other classes' constructors are left alone.
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN16wxMutexGuiLockerC1Ev"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN16wxMutexGuiLockerC2Ev"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN16wxMutexGuiLockerD1Ev"), kStubRegionLeave);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN16wxMutexGuiLocker4pingEv"), 0);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN2ns11MessageLockC1EPv"), kStubRegionEnter);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN2ns11MessageLockD2Ev"), kStubRegionLeave);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN2ns11MessageLock5ownerEv"), 0);
+  EXPECT_EQ(classifyFltk(spec, 1, "_ZN2ns9ElsewhereC1Ev"), 0);
+  // Region entries of one toolkit never apply to another's libraries.
+  EXPECT_EQ(classifyFltk(spec, 0, "gdk_threads_enter"), 0);
+}
+
+TEST(AuditClassify, SignatureExceptsTellOverloadsApart) {
+  static Spec spec;
+  char error[160];
+  ASSERT_TRUE(spec.parse(kRegionSpec, error, sizeof(error))) << error;
+  // Fl_Valuator::value() const is excepted, value(double) is a UI call.
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZNK11Fl_Valuator5valueEv"), 0);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN11Fl_Valuator5valueEd"), kStubIsUi);
+  // A wildcard name with an empty parameter list and const: every const
+  // getter of Fl_Widget itself, not its setters nor const methods with
+  // parameters.
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZNK9Fl_Widget9visible_rEv"), 0);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZNK9Fl_Widget8draw_boxEv"), 0);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZNK9Fl_Widget8draw_boxE10Fl_Boxtypej"), kStubIsUi);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN9Fl_Widget4showEv"), kStubIsUi);
+  // Builtin pointer parameters.
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN6Fl_Box5labelEPKc"), 0);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN6Fl_Box5labelEPc"), kStubIsUi);
+  EXPECT_EQ(classifyFltk(spec, 0, "_ZN9Fl_Widget10copy_labelEPKc"), kStubIsUi);
+}
+
+TEST(AuditNames, SignaturesOfMangledSymbols) {
+  auto sig = [](const char *symbol) {
+    QualifiedName n;
+    char out[512];
+    if (!qualifiedName(symbol, n) || !symbolSignature(symbol, n, out, sizeof(out)))
+      return std::string("<none>");
+    return std::string(out);
+  };
+  EXPECT_EQ(sig("_ZNK11Fl_Valuator5valueEv"), "Fl_Valuator::value()const");
+  EXPECT_EQ(sig("_ZN12QApplicationC1ERiPPci"), "QApplication::QApplication(int&,char**,int)");
+  EXPECT_EQ(sig("_ZN7QPixmapD2Ev"), "QPixmap::~QPixmap()");
+  EXPECT_EQ(sig("_ZN7QWidgetaSERKS_"), "QWidget::operator=(constQWidget&)");
+  EXPECT_EQ(sig("_Z12wxMessageBoxRK8wxStringS1_lP8wxWindowii"),
+            "wxMessageBox(constwxString&,constwxString&,long,wxWindow*,int,int)");
+  EXPECT_EQ(sig("_ZNSt6thread4joinEv"), "std::thread::join()");
+  EXPECT_EQ(sig("_ZN3FooC1ERKSt6vectorIiSaIiEE"), "Foo::Foo(RKSt6vectorIiSaIiEE)");
+  // What is not rendered is left mangled: a '*' matches it.
+  EXPECT_EQ(sig("_ZN3Foo3setEiPFviE"), "Foo::set(int,PFviE)");
+  EXPECT_EQ(sig("_ZN3Foo3setERKSs"), "Foo::set(RKSs)");
+  EXPECT_EQ(sig("_ZN3Foo3getET_"), "Foo::get(T_)");
+  EXPECT_EQ(sig("_ZN3Foo3useEPKN2ns3BarE"), "Foo::use(constns::Bar*)");
+  EXPECT_EQ(sig("_ZN3Foo3useEVKi"), "Foo::use(constvolatileint)");
+  // C functions have no types in their symbols.
+  EXPECT_EQ(sig("gtk_label_set_text"), "<none>");
+  // Bounded: a signature longer than the buffer is refused, not cut.
+  QualifiedName n;
+  ASSERT_TRUE(qualifiedName("_ZN9Fl_Widget4sizeEii", n));
+  char small[12];
+  EXPECT_FALSE(symbolSignature("_ZN9Fl_Widget4sizeEii", n, small, sizeof(small)));
+}

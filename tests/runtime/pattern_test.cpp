@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -133,7 +134,7 @@ TEST(PatternAgreement, CheckerAndRuntimeReadTheShippedPacksAlike) {
       {uisan::audit::EntryKind::ClassOnly, "class-only"},
       {uisan::audit::EntryKind::SetsUiThread, "sets-ui-thread"},
   };
-  size_t Patterns = 0, Agreed = 0, Matched = 0;
+  size_t Patterns = 0, Agreed = 0, Matched = 0, Signatures = 0, SignatureMatched = 0;
   for (int I = 0; I < Spec.entry_count; ++I) {
     const uisan::audit::SpecEntry &E = Spec.entries[I];
     auto Kind = KindName.find(E.kind);
@@ -143,9 +144,27 @@ TEST(PatternAgreement, CheckerAndRuntimeReadTheShippedPacksAlike) {
     EXPECT_TRUE(ByPack[Toolkit][Kind->second].count(E.text))
         << Kind->second << " " << E.text << " is not in pack " << Toolkit;
     std::string Why;
-    std::optional<uisan::rules::Glob> G = uisan::rules::Glob::compile(E.text, Why);
+    // Except patterns may carry a parameter list (canonical already: no
+    // white space), matched against signatures rather than names.
+    std::optional<uisan::rules::Glob> G =
+        uisan::rules::Glob::compile(E.text, Why, E.kind == uisan::audit::EntryKind::Except);
     ASSERT_TRUE(G) << E.text << ": " << Why;
+    EXPECT_EQ(G->text(), E.text);
+    EXPECT_EQ(G->hasSignature(), E.signature) << E.text;
     ++Patterns;
+    if (E.signature) {
+      ++Signatures;
+      std::set<std::string> Near;
+      namesNear(E.text, Near);
+      for (const auto &C : uisan::testcases::kSignatureCases)
+        Near.insert(C.Signature);
+      for (const std::string &Sig : Near) {
+        bool Runtime = uisan::audit::globMatches(E.text, Sig.c_str());
+        EXPECT_EQ(Runtime, G->matches(Sig)) << "'" << E.text << "' on '" << Sig << "'";
+        SignatureMatched += Runtime;
+      }
+      continue;
+    }
     for (const std::string &Name : Names) {
       bool Runtime = uisan::audit::globMatches(E.text, Name.c_str());
       EXPECT_EQ(Runtime, G->matches(Name)) << "'" << E.text << "' on '" << Name << "'";
@@ -154,6 +173,9 @@ TEST(PatternAgreement, CheckerAndRuntimeReadTheShippedPacksAlike) {
     }
   }
   EXPECT_GT(Patterns, 40u);
+  // The FLTK pack's signature excepts ('Fl_Valuator::value() const', ...).
+  EXPECT_GE(Signatures, 5u);
+  EXPECT_GE(SignatureMatched, Signatures);
   // Both answers are exercised, not only "no match" (54 patterns, 372
   // names and 134 matches when this was written).
   EXPECT_GT(Matched, 100u);
@@ -177,4 +199,58 @@ TEST(PatternCases, PathologicalPatternsAreFastInTheRuntime) {
   EXPECT_TRUE(uisan::suppressionPatternMatches(Unanchored.c_str(), (Name + "b").c_str()));
   auto Took = std::chrono::steady_clock::now() - Start;
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Took).count(), 1000);
+}
+
+// The runtime's half of the shared signature cases: the text derived from
+// each mangled symbol is the checker's (tests/rules/WildcardTest.cpp), and
+// the canonical pattern texts uisan-run hands over match alike.
+TEST(PatternCases, SignaturesFromMangledSymbolsAreTheCheckers) {
+  for (const auto &C : uisan::testcases::kSignatureCases) {
+    uisan::audit::QualifiedName Name;
+    ASSERT_TRUE(uisan::audit::qualifiedName(C.Symbol, Name)) << C.Symbol;
+    EXPECT_STREQ(Name.text, C.Name);
+    char Sig[512];
+    ASSERT_TRUE(uisan::audit::symbolSignature(C.Symbol, Name, Sig, sizeof(Sig))) << C.Symbol;
+    EXPECT_STREQ(Sig, C.Signature) << C.Symbol;
+  }
+  for (const auto &C : uisan::testcases::kSignaturePatternCases) {
+    std::string Why;
+    std::optional<uisan::rules::Glob> G = uisan::rules::Glob::compile(C.Pattern, Why, true);
+    ASSERT_TRUE(G) << C.Pattern << ": " << Why;
+    EXPECT_TRUE(uisan::audit::isSignaturePattern(G->text().c_str())) << G->text();
+    EXPECT_EQ(uisan::audit::globMatches(G->text().c_str(), C.Signature), C.Matches)
+        << "'" << G->text() << "' on '" << C.Signature << "'";
+  }
+}
+
+// The spec of the shipped packs fits the audit module's fixed tables with
+// room to spare: entries, toolkits, every value and every remedy whole.
+TEST(PatternAgreement, ShippedPacksFitTheAuditModulesTables) {
+  static uisan::audit::Spec Spec;
+  std::string Text = toolkitSpec();
+  char Error[160];
+  ASSERT_TRUE(Spec.parse(Text.c_str(), Error, sizeof(Error))) << Error;
+  EXPECT_LE(Spec.entry_count * 2, uisan::audit::Spec::kMaxEntries);
+  EXPECT_LE(Spec.toolkit_count * 2, uisan::kAuditMaxToolkits);
+  EXPECT_LT(Text.size() * 4, size_t{1} << 16); // la_version's buffer for UISAN_AUDIT_SPEC
+  std::vector<uisan::rules::Problem> Problems;
+  for (const auto &P : uisan::rules::loadShippedPacks(Problems)) {
+    EXPECT_LT(P->Remedy.size(), sizeof(Spec.toolkits[0].remedy)) << P->Name;
+    EXPECT_LT(P->Name.size(), sizeof(Spec.toolkits[0].name)) << P->Name;
+    EXPECT_LT(P->UiThreadName.size(), sizeof(Spec.toolkits[0].ui_thread_name)) << P->Name;
+  }
+  for (int I = 0; I < Spec.entry_count; ++I)
+    EXPECT_LT(std::strlen(Spec.entries[I].text) + 8, sizeof(Spec.entries[I].text))
+        << Spec.entries[I].text;
+  // Every toolkit of a pack with libraries and a main or first-caller UI
+  // thread is in the spec, the lock regions with it.
+  std::set<std::string> Toolkits;
+  for (int I = 0; I < Spec.toolkit_count; ++I)
+    Toolkits.insert(Spec.toolkits[I].name);
+  for (const char *Name : {"qt", "gtk", "gtkmm", "wx", "sdl2", "fltk", "imgui"})
+    EXPECT_TRUE(Toolkits.count(Name)) << Name;
+  int Regions = 0;
+  for (int I = 0; I < Spec.entry_count; ++I)
+    Regions += Spec.entries[I].kind == uisan::audit::EntryKind::RegionEnter;
+  EXPECT_GE(Regions, 3); // Fl::lock, gdk_threads_enter, wxMutexGuiEnter
 }
