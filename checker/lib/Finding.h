@@ -34,6 +34,9 @@ struct Finding {
   SourceLocationInfo Loc;
   std::string Message;
   std::vector<FindingNote> Notes;
+  /// A warning made an error by WarningsAsErrors: printed as an error, with
+  /// ',-warnings-as-errors' after the check's name, but not a tool error.
+  bool WarningAsError = false;
 };
 
 } // namespace uisan::tidy

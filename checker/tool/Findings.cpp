@@ -3,6 +3,7 @@
 #include "Findings.h"
 #include "../lib/UisanChecks.h"
 
+#include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
@@ -62,6 +63,13 @@ std::string SourceCache::text(const std::string &File) {
   return S ? S->Text : std::string();
 }
 
+unsigned SourceCache::offset(const SourceLocationInfo &Loc) {
+  const Source *S = contents(Loc.File);
+  if (!S || Loc.Line == 0 || Loc.Line > S->LineStarts.size())
+    return 0;
+  return S->LineStarts[Loc.Line - 1] + (Loc.Column ? Loc.Column - 1 : 0);
+}
+
 std::string SourceCache::lineText(const std::string &File, unsigned Line) {
   const Source *S = contents(File);
   if (!S || Line == 0 || Line > S->LineStarts.size())
@@ -80,13 +88,32 @@ namespace {
 
 void printOne(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
               llvm::StringRef Level, llvm::StringRef Message,
-              llvm::StringRef Check, SourceCache &Sources) {
+              llvm::StringRef Check, SourceCache &Sources, bool Color) {
+  // clang's colours: bold location and message, the level in its colour.
+  auto Paint = [&](llvm::raw_ostream::Colors C, bool Bold) {
+    if (Color)
+      OS.changeColor(C, Bold);
+  };
+  auto Reset = [&] {
+    if (Color)
+      OS.resetColor();
+  };
+  Paint(llvm::raw_ostream::SAVEDCOLOR, true);
   OS << (Loc.File.empty() ? "<unknown>" : Loc.File);
   if (Loc.Line)
     OS << ':' << Loc.Line << ':' << Loc.Column;
-  OS << ": " << Level << ": " << Message;
+  OS << ": ";
+  Paint(Level == "error"   ? llvm::raw_ostream::RED
+        : Level == "note" ? llvm::raw_ostream::BLACK
+                          : llvm::raw_ostream::MAGENTA,
+        true);
+  OS << Level << ": ";
+  Reset();
+  Paint(llvm::raw_ostream::SAVEDCOLOR, true);
+  OS << Message;
   if (!Check.empty())
     OS << " [" << Check << ']';
+  Reset();
   OS << '\n';
   std::string Line = Sources.lineText(Loc.File, Loc.Line);
   if (Line.empty() || Loc.Column == 0)
@@ -95,7 +122,11 @@ void printOne(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
   std::string Caret;
   for (unsigned I = 1; I < Loc.Column && I - 1 < Line.size(); ++I)
     Caret += Line[I - 1] == '\t' ? '\t' : ' ';
-  OS << Caret << "^\n";
+  OS << Caret;
+  Paint(llvm::raw_ostream::GREEN, true);
+  OS << "^";
+  Reset();
+  OS << "\n";
 }
 
 const char *levelName(Finding::Level L) {
@@ -120,18 +151,40 @@ llvm::json::Object locationJson(const SourceLocationInfo &L) {
       {"file", utf8(L.File)}, {"line", L.Line}, {"column", L.Column}};
 }
 
+std::string checkLabel(const Finding &F) {
+  return F.WarningAsError ? F.Check + ",-warnings-as-errors" : F.Check;
+}
+
 } // namespace
 
 void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               SourceCache &Sources) {
+               SourceCache &Sources, bool Color) {
   for (const Finding &F : Findings) {
-    printOne(OS, F.Loc, levelName(F.Severity), F.Message, F.Check, Sources);
+    printOne(OS, F.Loc, levelName(F.Severity), F.Message, checkLabel(F),
+             Sources, Color);
     for (const FindingNote &N : F.Notes)
-      printOne(OS, N.Loc, "note", N.Message, "", Sources);
+      printOne(OS, N.Loc, "note", N.Message, "", Sources, Color);
   }
 }
 
-void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
+std::string fingerprint(const Finding &F, SourceCache &Sources,
+                        llvm::StringRef SourceRoot) {
+  llvm::SHA1 Hash;
+  std::string Root = SourceRoot.str();
+  if (!Root.empty() && Root.back() != '/')
+    Root += '/';
+  std::string Rel = !Root.empty() && llvm::StringRef(F.Loc.File).starts_with(Root)
+                        ? F.Loc.File.substr(Root.size())
+                        : F.Loc.File;
+  Hash.update(F.Check);
+  Hash.update(Rel);
+  Hash.update(F.Message);
+  Hash.update(llvm::StringRef(Sources.lineText(F.Loc.File, F.Loc.Line)).trim());
+  return llvm::toHex(Hash.final(), /*LowerCase=*/true);
+}
+
+void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               SourceCache &Sources, llvm::StringRef SourceRoot) {
   llvm::json::Array Items;
   for (const Finding &F : Findings) {
     llvm::json::Array Notes;
@@ -143,8 +196,11 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings) {
     llvm::json::Object Item = locationJson(F.Loc);
     Item["check"] = utf8(F.Check);
     Item["severity"] = levelName(F.Severity);
+    if (F.WarningAsError)
+      Item["warningAsError"] = true;
     Item["message"] = utf8(F.Message);
     Item["notes"] = std::move(Notes);
+    Item["fingerprint"] = fingerprint(F, Sources, SourceRoot);
     Items.push_back(std::move(Item));
   }
   OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
@@ -233,20 +289,21 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
           {"id", Id++},
           {"physicalLocation", physicalLocation(N.Loc, SourceRoot)},
           {"message", llvm::json::Object{{"text", utf8(N.Message)}}}});
-    // A fingerprint that survives edits above the finding: the check, the
-    // file, the message and the text of the line, not its number.
-    llvm::SHA1 Hash;
-    std::string Root = SourceRoot.str();
-    if (!Root.empty() && Root.back() != '/')
-      Root += '/';
-    std::string Rel = llvm::StringRef(F.Loc.File).starts_with(Root)
-                          ? F.Loc.File.substr(Root.size())
-                          : F.Loc.File;
-    Hash.update(F.Check);
-    Hash.update(Rel);
-    Hash.update(F.Message);
-    Hash.update(llvm::StringRef(Sources.lineText(F.Loc.File, F.Loc.Line)).trim());
-    std::string Fingerprint = llvm::toHex(Hash.final(), /*LowerCase=*/true);
+    std::string Fingerprint = fingerprint(F, Sources, SourceRoot);
+    // The path as a code flow, in the order it runs: the notes go from the
+    // call back to the thread's start, so they are read backwards.
+    llvm::json::Array Flow;
+    for (auto It = F.Notes.rbegin(); It != F.Notes.rend(); ++It)
+      Flow.push_back(llvm::json::Object{
+          {"location",
+           llvm::json::Object{
+               {"physicalLocation", physicalLocation(It->Loc, SourceRoot)},
+               {"message", llvm::json::Object{{"text", utf8(It->Message)}}}}}});
+    Flow.push_back(llvm::json::Object{
+        {"location",
+         llvm::json::Object{
+             {"physicalLocation", physicalLocation(F.Loc, SourceRoot)},
+             {"message", llvm::json::Object{{"text", utf8(F.Message)}}}}}});
 
     llvm::json::Object Result{
         {"ruleId", utf8(F.Check)},
@@ -258,8 +315,12 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
              {"physicalLocation", physicalLocation(F.Loc, SourceRoot)}}}},
         {"partialFingerprints",
          llvm::json::Object{{"uisanFingerprint/v1", Fingerprint}}}};
-    if (!Related.empty())
+    if (!Related.empty()) {
       Result["relatedLocations"] = std::move(Related);
+      Result["codeFlows"] = llvm::json::Array{llvm::json::Object{
+          {"threadFlows",
+           llvm::json::Array{llvm::json::Object{{"locations", std::move(Flow)}}}}}};
+    }
     Results.push_back(std::move(Result));
   }
 
@@ -283,6 +344,34 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                 {"version", "2.1.0"},
                 {"runs", llvm::json::Array{std::move(Run)}}}))
      << '\n';
+}
+
+void printExportFixes(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                      SourceCache &Sources, llvm::StringRef MainSourceFile,
+                      llvm::StringRef BuildDirectory) {
+  clang::tooling::TranslationUnitDiagnostics TUD;
+  TUD.MainSourceFile = MainSourceFile.str();
+  auto Message = [&](const SourceLocationInfo &L, llvm::StringRef Text) {
+    clang::tooling::DiagnosticMessage M;
+    M.Message = Text.str();
+    M.FilePath = L.File;
+    M.FileOffset = Sources.offset(L);
+    return M;
+  };
+  for (const Finding &F : Findings) {
+    clang::tooling::Diagnostic D;
+    D.DiagnosticName = F.Check;
+    D.Message = Message(F.Loc, F.Message);
+    for (const FindingNote &N : F.Notes)
+      D.Notes.push_back(Message(N.Loc, N.Message));
+    D.DiagLevel = F.Severity == Finding::Level::Error
+                      ? clang::tooling::Diagnostic::Error
+                      : clang::tooling::Diagnostic::Warning;
+    D.BuildDirectory = BuildDirectory.str();
+    TUD.Diagnostics.push_back(std::move(D));
+  }
+  llvm::yaml::Output YAML(OS);
+  YAML << TUD;
 }
 
 } // namespace uisan::tidy

@@ -26,6 +26,8 @@ public:
   std::string lineText(const std::string &File, unsigned Line);
   /// The whole text of `File`; "" if it cannot be read.
   std::string text(const std::string &File);
+  /// The byte offset of a 1-based line and column; 0 if unknown.
+  unsigned offset(const SourceLocationInfo &Loc);
 
 private:
   struct Source {
@@ -37,17 +39,36 @@ private:
   llvm::StringMap<bool> Missing;
 };
 
-/// clang's format: `file:line:col: warning: message [check]`, the source
-/// line and a caret, then each note the same way.
-void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               SourceCache &Sources);
+/// A finding's identity across runs that survives edits above it and moving
+/// the tree: the check, the file relative to `SourceRoot`, the message and
+/// the trimmed text of its line (not its number). SARIF's
+/// partialFingerprints and --baseline use it.
+std::string fingerprint(const Finding &F, SourceCache &Sources,
+                        llvm::StringRef SourceRoot);
 
-/// A JSON document: {"version": 1, "findings": [...]}.
-void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings);
+/// clang's format: `file:line:col: warning: message [check]`, the source
+/// line and a caret, then each note the same way; with `Color`, clang's
+/// colours (bold locations and messages, magenta warnings, red errors,
+/// green carets).
+void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               SourceCache &Sources, bool Color = false);
+
+/// A JSON document: {"version": 1, "findings": [...]}, each finding with
+/// its fingerprint.
+void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               SourceCache &Sources, llvm::StringRef SourceRoot);
+
+/// clang-tidy's --export-fixes YAML (clang::tooling::TranslationUnitDiagnostics):
+/// every finding with its notes, as Qt Creator, CLion and
+/// clang-apply-replacements read it.
+void printExportFixes(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                      SourceCache &Sources, llvm::StringRef MainSourceFile,
+                      llvm::StringRef BuildDirectory);
 
 /// SARIF 2.1.0 with one run: rules with descriptions, artifact URIs relative
 /// to `SourceRoot` (uriBaseId SRCROOT) where possible, regions, notes as
-/// related locations, and line-shift-proof partialFingerprints.
+/// related locations and as a code flow (from the thread's start to the
+/// finding), and line-shift-proof partialFingerprints.
 void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                 SourceCache &Sources, llvm::StringRef SourceRoot,
                 llvm::StringRef ToolVersion);

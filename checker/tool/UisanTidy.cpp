@@ -1,6 +1,7 @@
 //===- UisanTidy.cpp - the uisan-tidy driver ------------------------------===//
 
 #include "UisanTidy.h"
+#include "Filters.h"
 #include "FactsCache.h"
 #include "../lib/ContextEscapeCheck.h"
 #include "../lib/ExecutorNotShutdownCheck.h"
@@ -51,7 +52,7 @@ int RunResult::exitCode() const {
   if (!Errors.empty())
     return ExitError;
   for (const Finding &F : Findings)
-    if (F.Severity == Finding::Level::Error)
+    if (F.Severity == Finding::Level::Error && !F.WarningAsError)
       return ExitError;
   return Findings.empty() ? ExitClean : ExitFindings;
 }
@@ -668,7 +669,9 @@ RunResult runUisanTidy(const Config &C) {
         }
       std::vector<ClangTidyError> Errors;
       FactsSink Sink;
-      Sink.WithDependencies = Cache.has_value() || !C.DepFile.empty() || C.DumpFacts;
+      // Always: besides the cache and depfiles, the report filter reads
+      // which main file includes a header (its .clang-tidy decides).
+      Sink.WithDependencies = true;
       // A crash in one TU (clang out of stack on code nested too deeply)
       // loses that TU only, when crash recovery is enabled (uisan-tidy
       // does); what the crashed run allocated is left, not torn down.
@@ -781,6 +784,11 @@ RunResult reportProgram(const Config &C, const UiCallOptions &UiOptions,
                         std::vector<facts::TranslationUnit> Units,
                         std::vector<Finding> FileErrors, RunResult R) {
   ProgramModel Program(std::move(Units));
+  for (const facts::TranslationUnit &TU : Program.units()) {
+    R.MainFiles.push_back(TU.MainFile);
+    for (const facts::Dependency &D : TU.Dependencies)
+      R.IncludedFrom.try_emplace(TU.str(D.Path).str(), TU.MainFile);
+  }
   SourceCache Sources;
   NolintFilter Nolint(
       [&](llvm::StringRef File) { return Sources.text(File.str()); });
@@ -899,6 +907,52 @@ cl::opt<std::string> ConfigOpt(
     cl::desc("Check options in clang-tidy's YAML form, e.g. "
              "'{CheckOptions: {uisan-ui-call-in-thread.MaxDepth: 8}}'"),
     cl::cat(Category));
+cl::opt<std::string> ConfigFileOpt(
+    "config-file",
+    cl::desc("Read the configuration from this file (a .clang-tidy) instead "
+             "of the .clang-tidy files near each source"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> HeaderFilterOpt(
+    "header-filter",
+    cl::desc("Regular expression: findings in headers are shown only when the "
+             "header's path matches (default: every project header; overrides "
+             "HeaderFilterRegex)"),
+    cl::cat(Category));
+cl::opt<std::string> ExcludeHeaderFilterOpt(
+    "exclude-header-filter",
+    cl::desc("Regular expression: findings in headers whose path matches are "
+             "not shown (overrides ExcludeHeaderFilterRegex)"),
+    cl::cat(Category));
+cl::opt<std::string> LineFilterOpt(
+    "line-filter",
+    cl::desc("clang-tidy's JSON line filter: "
+             "'[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},{\"name\":\"x.h\"}]'"),
+    cl::cat(Category));
+cl::opt<std::string> WarningsAsErrorsOpt(
+    "warnings-as-errors",
+    cl::desc("Comma-separated globs of checks whose findings are errors "
+             "(overrides WarningsAsErrors)"),
+    cl::cat(Category));
+cl::opt<bool> UseColorOpt("use-color",
+                          cl::desc("Colour the text output (default: when the "
+                                   "output is a terminal)"),
+                          cl::cat(Category));
+cl::opt<std::string> DiffOpt(
+    "diff",
+    cl::desc("Show only findings whose location or a note is on a line this "
+             "unified diff adds or changes ('-': stdin), e.g. "
+             "'git diff -U0 origin/main | uisan-tidy -p build --diff=-'"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> BaselineOpt(
+    "baseline",
+    cl::desc("Hide findings already in this earlier --format=sarif or "
+             "--format=json output (matched by fingerprint)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> ExportFixesOpt(
+    "export-fixes",
+    cl::desc("Also write every finding with its notes to this file in "
+             "clang-tidy's YAML (for IDEs and clang-apply-replacements)"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no progress and no summary on stderr"),
                     cl::cat(Category));
 cl::list<std::string> ExcludeOpt(
@@ -1024,28 +1078,93 @@ int uisanTidyMain(int Argc, const char **Argv) {
                     "nothing: it takes neither -p, '--' nor --write-facts\n";
     return ExitError;
   }
-  if (!ConfigOpt.empty()) {
-    llvm::ErrorOr<ClangTidyOptions> Parsed = parseConfiguration(
-        llvm::MemoryBufferRef(ConfigOpt, "--config"));
-    if (!Parsed) {
-      llvm::errs() << "error: --config: " << Parsed.getError().message()
-                   << "; expected YAML such as '{CheckOptions: "
-                      "{uisan-ui-call-in-thread.MaxDepth: 8}}'\n";
+  // Configuration as clang-tidy reads it: the nearest .clang-tidy up from
+  // each file, or --config / --config-file for all files, with the
+  // command line's flags on top.
+  ClangTidyGlobalOptions Global;
+  if (!LineFilterOpt.empty())
+    if (std::error_code EC = parseLineFilter(LineFilterOpt, Global)) {
+      llvm::errs() << "error: --line-filter: " << EC.message()
+                   << "; expected JSON such as "
+                      "'[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]}]'\n";
       return ExitError;
     }
-    if (Parsed->Checks)
-      C.Checks = *Parsed->Checks;
-    for (const auto &KV : Parsed->CheckOptions) {
-      llvm::StringRef Key = KV.getKey();
-      // Packs named in the configuration join --rules, so they are
-      // validated and listed like the others.
-      if (Key == "RulePacks" || Key.ends_with(".RulePacks")) {
-        for (std::string &P : splitOptionList(KV.getValue().Value))
-          C.RulePacks.push_back(std::move(P));
-        continue;
-      }
-      C.CheckOptions.push_back({Key.str(), KV.getValue().Value});
+  if (!ConfigOpt.empty() && !ConfigFileOpt.empty()) {
+    llvm::errs() << "error: give either --config or --config-file, not both\n";
+    return ExitError;
+  }
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "uisan-*";
+  // Unlike clang-tidy, every project header's findings are shown unless a
+  // header filter says otherwise: one finding spans files.
+  Defaults.HeaderFilterRegex = ".*";
+  ClangTidyOptions Overrides;
+  if (ChecksOpt.getNumOccurrences())
+    Overrides.Checks = ChecksOpt;
+  if (HeaderFilterOpt.getNumOccurrences())
+    Overrides.HeaderFilterRegex = HeaderFilterOpt;
+  if (ExcludeHeaderFilterOpt.getNumOccurrences())
+    Overrides.ExcludeHeaderFilterRegex = ExcludeHeaderFilterOpt;
+  if (WarningsAsErrorsOpt.getNumOccurrences())
+    Overrides.WarningsAsErrors = WarningsAsErrorsOpt;
+  for (const auto &[Name, Regex] :
+       {std::pair<const char *, const std::string *>{"--header-filter", &HeaderFilterOpt},
+        {"--exclude-header-filter", &ExcludeHeaderFilterOpt}}) {
+    std::string Why;
+    if (!Regex->empty() && !llvm::Regex(*Regex).isValid(Why)) {
+      llvm::errs() << "error: " << Name << ": '" << *Regex
+                   << "' is not a regular expression: " << Why << "\n";
+      return ExitError;
     }
+  }
+  std::unique_ptr<ClangTidyOptionsProvider> Provider;
+  {
+    std::string Text = ConfigOpt, Name = "--config";
+    std::unique_ptr<llvm::MemoryBuffer> File;
+    if (!ConfigFileOpt.empty()) {
+      auto Buffer = llvm::MemoryBuffer::getFile(ConfigFileOpt, /*IsText=*/true);
+      if (!Buffer) {
+        llvm::errs() << "error: --config-file: cannot read '" << ConfigFileOpt
+                     << "': " << Buffer.getError().message() << "\n";
+        return ExitError;
+      }
+      File = std::move(*Buffer);
+      Text = File->getBuffer().str();
+      Name = ConfigFileOpt;
+    }
+    if (!ConfigOpt.empty() || File) {
+      llvm::ErrorOr<ClangTidyOptions> Parsed =
+          parseConfiguration(llvm::MemoryBufferRef(Text, Name));
+      if (!Parsed) {
+        llvm::errs() << "error: " << (File ? "--config-file '" + Name + "'" : Name)
+                     << ": " << Parsed.getError().message()
+                     << "; expected YAML such as '{CheckOptions: "
+                        "{uisan-ui-call-in-thread.MaxDepth: 8}}'\n";
+        return ExitError;
+      }
+      Provider = std::make_unique<ConfigOptionsProvider>(Global, Defaults,
+                                                         *Parsed, Overrides);
+    } else {
+      Provider = std::make_unique<FileOptionsProvider>(
+          Global, Defaults, Overrides, llvm::vfs::getRealFileSystem());
+    }
+  }
+  // The configuration that sets the analysis options (and the checks that
+  // --list-checks shows): the first source's, else the working directory's.
+  std::string Probe =
+      C.Files.empty() ? absolute("-", "") : absolute(C.Files.front(), "");
+  ClangTidyOptions Effective = Provider->getOptions(Probe);
+  C.Checks = Effective.Checks.value_or("uisan-*");
+  for (const auto &KV : Effective.CheckOptions) {
+    llvm::StringRef Key = KV.getKey();
+    // Packs named in the configuration join --rules, so they are
+    // validated and listed like the others.
+    if (Key == "RulePacks" || Key.ends_with(".RulePacks")) {
+      for (std::string &P : splitOptionList(KV.getValue().Value))
+        C.RulePacks.push_back(std::move(P));
+      continue;
+    }
+    C.CheckOptions.push_back({Key.str(), KV.getValue().Value});
   }
 
   if (ListChecks || DumpConfig || VerifyConfig || ListRules) {
@@ -1077,11 +1196,17 @@ int uisanTidyMain(int Argc, const char **Argv) {
                      << " per-run patterns, " << P->Throwing.Items.size()
                      << " throwing calls\n";
     if (DumpConfig) {
+      // The merged configuration of the first source (or the working
+      // directory), with every check option's effective value.
       ClangTidyOptions Opts = tidyOptions(C);
       Opts.CheckOptions.erase("uisan.StandaloneTool");
-      ClangTidyOptions::OptionMap Effective =
+      Opts.ExtraArgsBefore.reset();
+      Opts.HeaderFilterRegex = Effective.HeaderFilterRegex;
+      Opts.ExcludeHeaderFilterRegex = Effective.ExcludeHeaderFilterRegex;
+      Opts.WarningsAsErrors = Effective.WarningsAsErrors;
+      ClangTidyOptions::OptionMap Values =
           getCheckOptions(Opts, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
-      for (auto &KV : Effective)
+      for (auto &KV : Values)
         Opts.CheckOptions[KV.getKey()] = KV.getValue();
       llvm::outs() << configurationAsText(Opts) << "\n";
     }
@@ -1103,7 +1228,54 @@ int uisanTidyMain(int Argc, const char **Argv) {
     return ExitError;
   }
 
+  // PR mode and the baseline are read before the run, so that a bad file
+  // costs no parse.
+  std::string SourceRoot = SourceRootOpt;
+  if (SourceRoot.empty()) {
+    llvm::SmallString<256> Cwd;
+    llvm::sys::fs::current_path(Cwd);
+    SourceRoot = std::string(Cwd);
+  }
+  SourceRoot = absolute(SourceRoot, "");
+  ReportFilter Filter;
+  Filter.Options = Provider.get();
+  Filter.LineFilter = Global.LineFilter;
+  Filter.SourceRoot = SourceRoot;
+  if (!DiffOpt.empty()) {
+    auto Buffer = llvm::MemoryBuffer::getFileOrSTDIN(DiffOpt, /*IsText=*/true);
+    if (!Buffer) {
+      llvm::errs() << "error: --diff: cannot read '" << DiffOpt
+                   << "': " << Buffer.getError().message() << "\n";
+      return ExitError;
+    }
+    std::string Why;
+    Filter.Diff = parseUnifiedDiff((*Buffer)->getBuffer(), absolute(".", ""), Why);
+    if (!Filter.Diff) {
+      llvm::errs() << "error: --diff: " << (DiffOpt == "-" ? std::string("<stdin>") : std::string(DiffOpt))
+                   << ": " << Why << "; give a unified diff such as 'git diff "
+                   << "-U0 origin/main' prints\n";
+      return ExitError;
+    }
+  }
+  if (!BaselineOpt.empty()) {
+    std::string Why;
+    Filter.Baseline = readBaseline(BaselineOpt, Why);
+    if (!Filter.Baseline) {
+      llvm::errs() << Why << "\n";
+      return ExitError;
+    }
+  }
+  // With .clang-tidy files, the checks a file enables may differ from the
+  // first file's: run them all and let each file's configuration decide.
+  if (!Overrides.Checks && ConfigOpt.empty() && ConfigFileOpt.empty())
+    C.Checks = "uisan-*";
+
   RunResult R = runUisanTidy(C);
+  Filter.MainFiles.insert(R.MainFiles.begin(), R.MainFiles.end());
+  Filter.IncludedFrom = std::move(R.IncludedFrom);
+  SourceCache Sources;
+  FilterCounts Counts;
+  R.Findings = applyReportFilter(std::move(R.Findings), Filter, Sources, Counts);
   for (const std::string &E : R.Errors)
     llvm::errs() << E << "\n";
   if (!R.NotGenerated.empty()) {
@@ -1147,37 +1319,50 @@ int uisanTidyMain(int Argc, const char **Argv) {
     }
   }
   llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  SourceCache Sources;
+  bool Color = UseColorOpt.getNumOccurrences()
+                   ? bool(UseColorOpt)
+                   : !File && FormatOpt == Format::Text && OS.has_colors();
+  if (Color)
+    OS.enable_colors(true);
   switch (FormatOpt) {
   case Format::Text:
-    printText(OS, R.Findings, Sources);
+    printText(OS, R.Findings, Sources, Color);
     break;
   case Format::Json:
-    printJson(OS, R.Findings);
+    printJson(OS, R.Findings, Sources, SourceRoot);
     break;
-  case Format::Sarif: {
-    std::string Root = SourceRootOpt;
-    if (Root.empty()) {
-      llvm::SmallString<256> Cwd;
-      llvm::sys::fs::current_path(Cwd);
-      Root = std::string(Cwd);
-    }
-    printSarif(OS, R.Findings, Sources, absolute(Root, ""), versionString());
+  case Format::Sarif:
+    printSarif(OS, R.Findings, Sources, SourceRoot, versionString());
     break;
-  }
   }
   OS.flush();
+  if (!ExportFixesOpt.empty()) {
+    llvm::raw_fd_ostream Fixes(ExportFixesOpt, EC);
+    if (EC) {
+      llvm::errs() << "error: --export-fixes: cannot write '" << ExportFixesOpt
+                   << "': " << EC.message() << "\n";
+      return ExitError;
+    }
+    printExportFixes(Fixes, R.Findings, Sources,
+                     C.Files.empty() ? "" : absolute(C.Files.front(), ""),
+                     C.BuildDir.empty() ? absolute(".", "") : absolute(C.BuildDir, ""));
+  }
 
   if (!Quiet) {
     unsigned Warnings = 0, Errors = R.Errors.size();
     for (const Finding &F : R.Findings)
-      (F.Severity == Finding::Level::Error ? Errors : Warnings)++;
+      (F.Severity == Finding::Level::Error && !F.WarningAsError ? Errors
+                                                                 : Warnings)++;
     llvm::errs() << "uisan-tidy: " << Warnings << " finding"
                  << (Warnings == 1 ? "" : "s") << ", " << Errors << " error"
                  << (Errors == 1 ? "" : "s") << " in " << R.TranslationUnits
                  << " translation unit" << (R.TranslationUnits == 1 ? "" : "s");
     if (R.CachedUnits)
       llvm::errs() << " (" << R.CachedUnits << " from the cache)";
+    if (Counts.OutsideDiff)
+      llvm::errs() << "; " << Counts.OutsideDiff << " outside the diff";
+    if (Counts.HiddenByBaseline)
+      llvm::errs() << "; " << Counts.HiddenByBaseline << " hidden by the baseline";
     llvm::errs() << "\n";
   }
   return R.exitCode();

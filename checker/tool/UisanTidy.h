@@ -11,6 +11,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,11 @@ struct RunResult {
   /// Files compile_commands.json lists that do not exist (not generated
   /// yet): left out, with one warning.
   std::vector<std::string> NotGenerated;
+  /// The main file of every checked TU (findings elsewhere are in headers).
+  std::vector<std::string> MainFiles;
+  /// For each other file a TU read: the first main file (in run order)
+  /// whose TU read it, as clang-tidy would configure its diagnostics.
+  std::map<std::string, std::string> IncludedFrom;
   bool FactsWritten = false; ///< --write-facts wrote its file
   std::vector<llvm::json::Value> FactsJson; ///< --dump-facts: one per TU
   /// ExitClean, ExitFindings or ExitError.

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace {
 
@@ -420,6 +422,276 @@ TEST(Cli, ListAndVerifyConfig) {
   Output OK = S.run(Tidy + " --verify-config");
   EXPECT_EQ(OK.Exit, 0);
   EXPECT_NE(OK.Out.find("No config errors detected."), std::string::npos);
+}
+
+/// The primary diagnostic lines ("file:line:col: warning|error: ... [check]")
+/// of a run, sorted: what the parity tests compare between uisan-tidy and
+/// clang-tidy with the plugin.
+std::vector<std::string> diagnosticLines(const std::string &Out) {
+  std::vector<std::string> Lines;
+  std::istringstream In(Out);
+  for (std::string L; std::getline(In, L);)
+    if ((L.find(": warning: ") != std::string::npos ||
+         L.find(": error: ") != std::string::npos) &&
+        L.back() == ']')
+      Lines.push_back(L);
+  std::sort(Lines.begin(), Lines.end());
+  return Lines;
+}
+
+std::string joinLines(const std::vector<std::string> &Lines) {
+  std::string S;
+  for (const std::string &L : Lines)
+    S += L + "\n";
+  return S;
+}
+
+/// A program with one finding in its main file and one in a header of
+/// another directory (with its notes there too).
+void writeTwoPlaces(Scratch &S) {
+  S.write("bad.cpp", R"(#include <seed/st.h>
+#include <thread>
+#include "sub/helper.h"
+void page() {
+  std::thread t([] { st::write("x"); });
+  t.join();
+  helper();
+}
+)");
+  S.write("sub/helper.h", R"(#pragma once
+#include <seed/st.h>
+#include <thread>
+inline void helper() {
+  std::thread t([] { st::write("from a header"); });
+  t.join();
+}
+)");
+}
+
+/// Runs uisan-tidy and clang-tidy with the plugin with the same extra
+/// flags on bad.cpp and expects the same diagnostics; returns uisan-tidy's.
+std::vector<std::string> expectSameAsClangTidy(Scratch &S, const std::string &Flags) {
+  Output U = S.run(Tidy + " --quiet " + Flags + " bad.cpp" + SeedFlags);
+  std::vector<std::string> Mine = diagnosticLines(U.Out);
+  const std::string ClangTidy = UISAN_CLANG_TIDY;
+  if (ClangTidy.empty()) {
+    ADD_FAILURE() << "no clang-tidy of the same LLVM version to compare with";
+    return Mine;
+  }
+  Output P = S.run(ClangTidy + " --load=" UISAN_TIDY_MODULE " " + Flags +
+                   " bad.cpp" + SeedFlags);
+  EXPECT_EQ(joinLines(Mine), joinLines(diagnosticLines(P.Out)))
+      << "flags: " << Flags << "\nuisan-tidy:\n" << U.Out << U.Err
+      << "\nclang-tidy:\n" << P.Out << P.Err;
+  return Mine;
+}
+
+TEST(Cli, FiltersBehaveLikeClangTidys) {
+  Scratch S;
+  writeTwoPlaces(S);
+  const std::string Checks = "--checks='-*,uisan-*' ";
+  // Headers are shown when the filter matches them (or, as in clang-tidy,
+  // when a note is in the main file), hidden otherwise.
+  EXPECT_EQ(expectSameAsClangTidy(S, Checks + "--header-filter='.*'").size(), 2u);
+  EXPECT_EQ(expectSameAsClangTidy(S, Checks + "--header-filter='nomatch'").size(), 1u);
+  EXPECT_EQ(expectSameAsClangTidy(
+                S, Checks + "--header-filter='.*' --exclude-header-filter='sub/'")
+                .size(),
+            1u);
+  // The line filter keeps the named lines of the named files only.
+  EXPECT_EQ(expectSameAsClangTidy(
+                S, Checks + "--header-filter='.*' "
+                            "--line-filter='[{\"name\":\"bad.cpp\",\"lines\":[[5,5]]}]'")
+                .size(),
+            1u);
+  EXPECT_EQ(expectSameAsClangTidy(
+                S, Checks + "--header-filter='.*' "
+                            "--line-filter='[{\"name\":\"bad.cpp\",\"lines\":[[1,4]]}]'")
+                .size(),
+            0u);
+  EXPECT_EQ(expectSameAsClangTidy(
+                S, Checks + "--header-filter='.*' "
+                            "--line-filter='[{\"name\":\"helper.h\"}]'")
+                .size(),
+            1u);
+  // Warnings as errors: printed as errors, the check's name marked.
+  std::vector<std::string> Errors = expectSameAsClangTidy(
+      S, Checks + "--header-filter='.*' --warnings-as-errors='uisan-ui-*'");
+  ASSERT_EQ(Errors.size(), 2u);
+  EXPECT_NE(Errors[0].find(": error: 'st::write' is a UI call"), std::string::npos)
+      << Errors[0];
+  EXPECT_NE(Errors[0].find("[uisan-ui-call-in-thread,-warnings-as-errors]"),
+            std::string::npos)
+      << Errors[0];
+  // ... and the exit status stays the one of findings, not of a tool error.
+  Output W = S.run(Tidy + " --warnings-as-errors='*' bad.cpp" + SeedFlags);
+  EXPECT_EQ(W.Exit, 1) << W.Err;
+  EXPECT_NE(W.Err.find("uisan-tidy: 2 findings, 0 errors"), std::string::npos) << W.Err;
+  // Bad filters are errors naming the flag.
+  Output BadLine = S.run(Tidy + " --line-filter='[{\"nam\": 1}]' bad.cpp" + SeedFlags);
+  EXPECT_EQ(BadLine.Exit, 2);
+  EXPECT_NE(BadLine.Err.find("error: --line-filter: "), std::string::npos) << BadLine.Err;
+  Output BadRegex = S.run(Tidy + " --header-filter='(' bad.cpp" + SeedFlags);
+  EXPECT_EQ(BadRegex.Exit, 2);
+  EXPECT_NE(BadRegex.Err.find("error: --header-filter: '(' is not a regular expression"),
+            std::string::npos)
+      << BadRegex.Err;
+}
+
+TEST(Cli, ClangTidyFilesConfigureTheRunLikeThePlugin) {
+  Scratch S;
+  writeTwoPlaces(S);
+  S.write(".clang-tidy", "Checks: '-*,uisan-*'\nHeaderFilterRegex: 'sub/.*'\n"
+                         "WarningsAsErrors: 'uisan-ui-*'\n");
+  // A nested file that turns the check off: clang-tidy configures a
+  // header's diagnostics by its translation unit, so it does not apply.
+  S.write("sub/.clang-tidy",
+          "InheritParentConfig: true\nChecks: '-uisan-ui-call-in-thread'\n");
+  std::vector<std::string> Lines = expectSameAsClangTidy(S, "");
+  ASSERT_EQ(Lines.size(), 2u) << joinLines(Lines);
+  EXPECT_NE(Lines[1].find("sub/helper.h:5:22: error:"), std::string::npos) << Lines[1];
+  // A source file under sub/ is configured by both files.
+  S.write("sub/page.cpp", "#include <seed/st.h>\n#include <thread>\nvoid p() {\n"
+                          "  std::thread t([] { st::write(\"y\"); });\n  t.join();\n}\n");
+  Output Sub = S.run(Tidy + " --quiet sub/page.cpp" + SeedFlags);
+  EXPECT_EQ(Sub.Exit, 0) << Sub.Out << Sub.Err;
+  EXPECT_EQ(Sub.Out, "");
+  // --dump-config shows the merged configuration of the file given.
+  Output D = S.run(Tidy + " --dump-config sub/page.cpp");
+  EXPECT_EQ(D.Exit, 0) << D.Err;
+  EXPECT_NE(D.Out.find("-uisan-ui-call-in-thread"), std::string::npos) << D.Out;
+  EXPECT_NE(D.Out.find("WarningsAsErrors: 'uisan-ui-*'"), std::string::npos) << D.Out;
+  EXPECT_NE(D.Out.find("HeaderFilterRegex: 'sub/.*'"), std::string::npos) << D.Out;
+  // Without InheritParentConfig the nearest file is the whole configuration.
+  S.write("sub/.clang-tidy", "Checks: '-uisan-ui-call-in-thread'\n");
+  Output Alone = S.run(Tidy + " --dump-config sub/page.cpp");
+  EXPECT_NE(Alone.Out.find("WarningsAsErrors: ''"), std::string::npos) << Alone.Out;
+  // --config-file replaces the .clang-tidy files; --config and
+  // --config-file together are a usage error.
+  S.write("other.yaml", "Checks: '-*,uisan-executor-not-shutdown'\n");
+  Output F = S.run(Tidy + " --quiet --config-file=other.yaml bad.cpp" + SeedFlags);
+  EXPECT_EQ(F.Exit, 0) << F.Out << F.Err;
+  Output Both = S.run(Tidy + " --config='{}' --config-file=other.yaml bad.cpp" + SeedFlags);
+  EXPECT_EQ(Both.Exit, 2);
+  EXPECT_NE(Both.Err.find("either --config or --config-file"), std::string::npos) << Both.Err;
+  Output Missing = S.run(Tidy + " --config-file=nope.yaml bad.cpp" + SeedFlags);
+  EXPECT_EQ(Missing.Exit, 2);
+  EXPECT_NE(Missing.Err.find("--config-file: cannot read 'nope.yaml'"), std::string::npos)
+      << Missing.Err;
+}
+
+TEST(Cli, DiffModeShowsOnlyFindingsOnChangedLines) {
+  Scratch S;
+  S.write("page.cpp", Good);
+  S.write("other.cpp", Bad); // an old finding, not in the change
+  ASSERT_EQ(S.run("git init -q . && git add -A && git -c user.email=t@t -c "
+                  "user.name=t commit -qm base")
+                .Exit,
+            0);
+  // The change introduces the bug in page.cpp.
+  S.write("page.cpp", Bad);
+  Output D = S.run("git diff -U0 | " + Tidy + " --diff=- page.cpp other.cpp" + SeedFlags);
+  EXPECT_EQ(D.Exit, 1) << D.Out << D.Err;
+  std::vector<std::string> Lines = diagnosticLines(D.Out);
+  ASSERT_EQ(Lines.size(), 1u) << D.Out;
+  EXPECT_NE(Lines[0].find("page.cpp:4:22: warning: 'st::write'"), std::string::npos)
+      << Lines[0];
+  EXPECT_NE(D.Err.find("1 outside the diff"), std::string::npos) << D.Err;
+  // A change elsewhere in the file, with context lines: nothing to show.
+  ASSERT_EQ(S.run("git add -A && git -c user.email=t@t -c user.name=t commit -qm bug").Exit, 0);
+  S.write("page.cpp", std::string(Bad) + "// a comment\n");
+  Output C = S.run("git diff | " + Tidy + " --diff=- page.cpp other.cpp" + SeedFlags);
+  EXPECT_EQ(C.Exit, 0) << C.Out << C.Err;
+  EXPECT_EQ(diagnosticLines(C.Out).size(), 0u) << C.Out;
+  // A malformed diff is an error naming the line.
+  S.write("bad.diff", "+++ b/page.cpp\n@@ -1 +x @@\n");
+  Output M = S.run(Tidy + " --diff=bad.diff page.cpp" + SeedFlags);
+  EXPECT_EQ(M.Exit, 2);
+  EXPECT_NE(M.Err.find("error: --diff: bad.diff: line 2: malformed hunk header"),
+            std::string::npos)
+      << M.Err;
+}
+
+TEST(Cli, BaselineHidesAcceptedFindingsEvenWhenCodeMoves) {
+  Scratch S;
+  S.write("bad.cpp", Bad);
+  for (const char *Format : {"json", "sarif"}) {
+    SCOPED_TRACE(Format);
+    S.write("bad.cpp", Bad);
+    Output B = S.run(Tidy + " --format=" + Format + " --output=base bad.cpp" + SeedFlags);
+    ASSERT_EQ(B.Exit, 1) << B.Err;
+    // Lines added above the finding move it; it stays hidden.
+    S.write("bad.cpp", std::string("// moved\n// down\n") + Bad);
+    Output H = S.run(Tidy + " --baseline=base bad.cpp" + SeedFlags);
+    EXPECT_EQ(H.Exit, 0) << H.Out << H.Err;
+    EXPECT_EQ(diagnosticLines(H.Out).size(), 0u) << H.Out;
+    EXPECT_NE(H.Err.find("1 hidden by the baseline"), std::string::npos) << H.Err;
+    // A new finding is not in the baseline.
+    S.write("bad.cpp", std::string("// moved\n// down\n") + Bad +
+                           "void more() {\n  std::thread t([] { st::write(\"y\"); });\n"
+                           "  t.join();\n}\n");
+    Output N = S.run(Tidy + " --baseline=base bad.cpp" + SeedFlags);
+    EXPECT_EQ(N.Exit, 1) << N.Out << N.Err;
+    std::vector<std::string> Lines = diagnosticLines(N.Out);
+    ASSERT_EQ(Lines.size(), 1u) << N.Out;
+    EXPECT_NE(Lines[0].find("bad.cpp:10:"), std::string::npos) << Lines[0];
+  }
+  S.write("notjson", "{");
+  Output E = S.run(Tidy + " --baseline=notjson bad.cpp" + SeedFlags);
+  EXPECT_EQ(E.Exit, 2);
+  EXPECT_NE(E.Err.find("error: --baseline: 'notjson' is not JSON"), std::string::npos)
+      << E.Err;
+  Output M = S.run(Tidy + " --baseline=missing.json bad.cpp" + SeedFlags);
+  EXPECT_EQ(M.Exit, 2);
+  EXPECT_NE(M.Err.find("cannot read 'missing.json'"), std::string::npos) << M.Err;
+}
+
+TEST(Cli, ExportFixesWritesClangTidysYaml) {
+  Scratch S;
+  writeTwoPlaces(S);
+  Output U = S.run(Tidy + " --quiet --export-fixes=mine.yaml bad.cpp" + SeedFlags);
+  EXPECT_EQ(U.Exit, 1) << U.Err;
+  std::string Mine = slurp(S.Dir + "/mine.yaml");
+  EXPECT_NE(Mine.find("MainSourceFile:  '" + S.Dir + "/bad.cpp'"), std::string::npos) << Mine;
+  EXPECT_NE(Mine.find("DiagnosticName:  uisan-ui-call-in-thread"), std::string::npos) << Mine;
+  EXPECT_NE(Mine.find("Notes:"), std::string::npos) << Mine;
+  // The same messages at the same offsets as clang-tidy's own export.
+  const std::string ClangTidy = UISAN_CLANG_TIDY;
+  ASSERT_FALSE(ClangTidy.empty());
+  S.run(ClangTidy + " --load=" UISAN_TIDY_MODULE
+                    " --checks='-*,uisan-*' --header-filter='.*' --export-fixes=theirs.yaml bad.cpp" +
+        SeedFlags);
+  std::string Theirs = slurp(S.Dir + "/theirs.yaml");
+  auto Keys = [](const std::string &Yaml) {
+    std::vector<std::string> Out;
+    std::istringstream In(Yaml);
+    for (std::string L; std::getline(In, L);)
+      if (L.find("Message:") != std::string::npos ||
+          L.find("FileOffset:") != std::string::npos ||
+          L.find("FilePath:") != std::string::npos ||
+          L.find("DiagnosticName:") != std::string::npos)
+        Out.push_back(L.substr(L.find_first_not_of(" -")));
+    std::sort(Out.begin(), Out.end());
+    return Out;
+  };
+  EXPECT_EQ(joinLines(Keys(Mine)), joinLines(Keys(Theirs))) << Mine << "\n---\n" << Theirs;
+  Output W = S.run(Tidy + " --export-fixes=/nonexistent/x.yaml bad.cpp" + SeedFlags);
+  EXPECT_EQ(W.Exit, 2);
+  EXPECT_NE(W.Err.find("--export-fixes: cannot write '/nonexistent/x.yaml'"),
+            std::string::npos)
+      << W.Err;
+}
+
+TEST(Cli, UseColorPaintsTheTextOutput) {
+  Scratch S;
+  S.write("bad.cpp", Bad);
+  Output C = S.run(Tidy + " --quiet --use-color bad.cpp" + SeedFlags);
+  EXPECT_NE(C.Out.find("\x1b["), std::string::npos) << C.Out;
+  EXPECT_NE(C.Out.find("warning: "), std::string::npos) << C.Out;
+  Output P = S.run(Tidy + " --quiet bad.cpp" + SeedFlags); // a file: no colour
+  EXPECT_EQ(P.Out.find("\x1b["), std::string::npos) << P.Out;
+  Output N = S.run(Tidy + " --quiet --use-color=false bad.cpp" + SeedFlags);
+  EXPECT_EQ(N.Out.find("\x1b["), std::string::npos) << N.Out;
 }
 
 TEST(Cli, ClangTidyPluginGivesTheSameFindings) {

@@ -1,3 +1,4 @@
+#include "Filters.h"
 #include "Findings.h"
 #include "UisanChecks.h"
 #include "UisanTidy.h"
@@ -59,9 +60,10 @@ TEST(Findings, SourceCacheLocatesOffsets) {
 
 TEST(Findings, JsonCarriesFindingsAndNotes) {
   Sample S;
+  SourceCache Sources;
   std::string Out;
   llvm::raw_string_ostream OS(Out);
-  printJson(OS, S.Findings);
+  printJson(OS, S.Findings, Sources, "");
   auto V = llvm::json::parse(OS.str());
   ASSERT_TRUE(bool(V));
   const auto *Items = V->getAsObject()->getArray("findings");
@@ -146,4 +148,92 @@ TEST(Findings, ExitCodes) {
   RunResult E;
   E.Errors.push_back("bad pack");
   EXPECT_EQ(E.exitCode(), ExitError);
+}
+
+TEST(Findings, SarifDrawsTheNotesAsACodeFlowInRunOrder) {
+  Sample S;
+  S.Findings[0].Notes.insert(S.Findings[0].Notes.begin(),
+                             {{S.Path, 3, 1}, "called from 'helper'"});
+  SourceCache Sources;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  printSarif(OS, S.Findings, Sources, "", versionString());
+  auto V = llvm::json::parse(OS.str());
+  ASSERT_TRUE(bool(V)) << OS.str();
+  const auto *Run = (*V->getAsObject()->getArray("runs"))[0].getAsObject();
+  const auto *Result = (*Run->getArray("results"))[0].getAsObject();
+  const auto *Flows = Result->getArray("codeFlows");
+  ASSERT_TRUE(Flows);
+  const auto *Locations = (*(*Flows)[0].getAsObject()->getArray("threadFlows"))[0]
+                              .getAsObject()
+                              ->getArray("locations");
+  ASSERT_EQ(Locations->size(), 3u);
+  auto Text = [&](size_t I) {
+    return (*Locations)[I].getAsObject()->getObject("location")->getObject("message")
+        ->getString("text")->str();
+  };
+  // The thread's start first, the UI call last.
+  EXPECT_EQ(Text(0), "the lambda runs on the thread started here");
+  EXPECT_EQ(Text(1), "called from 'helper'");
+  EXPECT_EQ(Text(2), S.Findings[0].Message);
+  EXPECT_TRUE(Result->getArray("relatedLocations"));
+}
+
+TEST(Filters, UnifiedDiffGivesTheNewFilesChangedLines) {
+  std::string Error;
+  auto D = parseUnifiedDiff("diff --git a/src/a.cpp b/src/a.cpp\n"
+                            "index 1..2 100644\n"
+                            "--- a/src/a.cpp\n"
+                            "+++ b/src/a.cpp\n"
+                            "@@ -3,0 +4,2 @@ void f()\n"
+                            "+int x;\n"
+                            "+int y;\n"
+                            "@@ -10,3 +12,3 @@\n"
+                            " keep\n"
+                            "-old\n"
+                            "+new\n"
+                            " keep\n"
+                            "\\ No newline at end of file\n"
+                            "--- a/gone.cpp\n"
+                            "+++ /dev/null\n"
+                            "@@ -1,2 +0,0 @@\n"
+                            "-a\n"
+                            "-b\n"
+                            "--- x.h\t2026-01-01 00:00:00\n"
+                            "+++ x.h\t2026-01-02 00:00:00\n"
+                            "@@ -1 +1 @@\n"
+                            "-a\n"
+                            "+b\n",
+                            "/repo", Error);
+  ASSERT_TRUE(D) << Error;
+  ASSERT_EQ(D->size(), 2u);
+  const LineSet &A = D->at("/repo/src/a.cpp");
+  EXPECT_FALSE(A.contains(3));
+  EXPECT_TRUE(A.contains(4));
+  EXPECT_TRUE(A.contains(5));
+  EXPECT_FALSE(A.contains(12)); // context
+  EXPECT_TRUE(A.contains(13));
+  EXPECT_FALSE(A.contains(14));
+  EXPECT_TRUE(D->at("/repo/x.h").contains(1));
+
+  Finding F;
+  F.Loc = {"/repo/src/b.cpp", 4, 1};
+  EXPECT_FALSE(touchesChangedLines(F, *D));
+  F.Notes.push_back({{"/repo/src/a.cpp", 13, 2}, "called from here"});
+  EXPECT_TRUE(touchesChangedLines(F, *D)); // through a note
+
+  EXPECT_FALSE(parseUnifiedDiff("+++ b/a\n@@ -1,2 +1,3 @@\n+x\n", "/", Error));
+  EXPECT_NE(Error.find("line 3: the diff ends inside a hunk"), std::string::npos) << Error;
+  EXPECT_FALSE(parseUnifiedDiff("@@ -1 +1 @@\n+x\n", "/", Error));
+  EXPECT_NE(Error.find("before any '+++ file' line"), std::string::npos) << Error;
+}
+
+TEST(Filters, LineFilterIsClangTidys) {
+  std::vector<clang::tidy::FileFilter> Filter = {{"a.cpp", {{1, 3}, {7, 7}}}, {"b.h", {}}};
+  EXPECT_TRUE(passesLineFilter(Filter, "/x/a.cpp", 2));
+  EXPECT_TRUE(passesLineFilter(Filter, "/x/a.cpp", 7));
+  EXPECT_FALSE(passesLineFilter(Filter, "/x/a.cpp", 5));
+  EXPECT_TRUE(passesLineFilter(Filter, "/x/b.h", 99));
+  EXPECT_FALSE(passesLineFilter(Filter, "/x/c.cpp", 1)); // not named: out
+  EXPECT_TRUE(passesLineFilter({}, "/x/c.cpp", 1));      // no filter: all
 }

@@ -121,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   llvm::raw_null_ostream Null;
   uisan::tidy::SourceCache Sources;
   uisan::tidy::printText(Null, R.Findings, Sources);
-  uisan::tidy::printJson(Null, R.Findings);
+  uisan::tidy::printJson(Null, R.Findings, Sources, Input.Dir);
   uisan::tidy::printSarif(Null, R.Findings, Sources, Input.Dir,
                           uisan::tidy::versionString());
   return 0;
