@@ -3,6 +3,10 @@
 #include "Findings.h"
 #include "../lib/UisanChecks.h"
 
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/TextDiagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -159,11 +163,45 @@ std::string checkLabel(const Finding &F) {
 
 void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                SourceCache &Sources, bool Color) {
+  // clang's own printer, set up as clang-tidy sets it up to print its
+  // errors: the same gutter, carets, tab expansion and colours.
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> Opts(new clang::DiagnosticOptions);
+  Opts->ShowColors = Color;
+  clang::FileManager Files{clang::FileSystemOptions()};
+  clang::DiagnosticsEngine Diags(new clang::DiagnosticIDs, Opts,
+                                 new clang::IgnoringDiagConsumer);
+  clang::SourceManager SM(Diags, Files);
+  clang::LangOptions Lang;
+  clang::TextDiagnostic Printer(OS, Lang, Opts.get());
+  auto Emit = [&](const SourceLocationInfo &L, clang::DiagnosticsEngine::Level Level,
+                  llvm::StringRef LevelName, llvm::StringRef Message,
+                  llvm::StringRef Check) {
+    clang::FullSourceLoc Loc;
+    if (!L.File.empty() && L.Line && !Sources.lineText(L.File, L.Line).empty())
+      if (llvm::Expected<clang::FileEntryRef> FE = Files.getFileRef(L.File)) {
+        clang::FileID ID = SM.getOrCreateFileID(*FE, clang::SrcMgr::C_User);
+        Loc = clang::FullSourceLoc(
+            SM.translateLineCol(ID, L.Line, L.Column ? L.Column : 1), SM);
+      } else {
+        llvm::consumeError(FE.takeError());
+      }
+    if (Loc.isInvalid()) {
+      // A place clang cannot show (no file, no line): the message alone.
+      printOne(OS, L, LevelName, Message, Check, Sources, Color);
+      return;
+    }
+    std::string Text = Message.str();
+    if (!Check.empty())
+      Text += " [" + Check.str() + "]";
+    Printer.emitDiagnostic(Loc, Level, Text, {}, {});
+  };
   for (const Finding &F : Findings) {
-    printOne(OS, F.Loc, levelName(F.Severity), F.Message, checkLabel(F),
-             Sources, Color);
+    bool Error = F.Severity == Finding::Level::Error;
+    Emit(F.Loc,
+         Error ? clang::DiagnosticsEngine::Error : clang::DiagnosticsEngine::Warning,
+         levelName(F.Severity), F.Message, checkLabel(F));
     for (const FindingNote &N : F.Notes)
-      printOne(OS, N.Loc, "note", N.Message, "", Sources, Color);
+      Emit(N.Loc, clang::DiagnosticsEngine::Note, "note", N.Message, "");
   }
 }
 

@@ -46,10 +46,11 @@ private:
 std::string fingerprint(const Finding &F, SourceCache &Sources,
                         llvm::StringRef SourceRoot);
 
-/// clang's format: `file:line:col: warning: message [check]`, the source
-/// line and a caret, then each note the same way; with `Color`, clang's
-/// colours (bold locations and messages, magenta warnings, red errors,
-/// green carets).
+/// Printed by clang's TextDiagnostic, as clang-tidy prints:
+/// `file:line:col: warning: message [check]`, the source line with its
+/// line-number gutter and a caret, then each note the same way; with
+/// `Color`, clang's colours. A place without a readable source line is
+/// printed as its message line alone.
 void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                SourceCache &Sources, bool Color = false);
 

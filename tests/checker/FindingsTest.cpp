@@ -41,11 +41,20 @@ TEST(Findings, TextIsClangFormatWithCaret) {
   EXPECT_EQ(OS.str(),
             S.Path + ":2:10: warning: 'QLabel::setText' is a UI call made on a "
                      "worker thread [uisan-ui-call-in-thread]\n"
-                     "  label->setText(x);\n"
-                     "         ^\n" +
+                     "    2 |   label->setText(x);\n"
+                     "      |          ^\n" +
                 S.Path + ":1:6: note: the lambda runs on the thread started here\n"
-                         "void f() {\n"
-                         "     ^\n");
+                         "    1 | void f() {\n"
+                         "      |      ^\n");
+  // A place whose line cannot be read is printed as its message line.
+  std::vector<Finding> Lost = S.Findings;
+  Lost[0].Loc = {"/nonexistent/x.cpp", 4, 2};
+  Lost[0].Notes.clear();
+  std::string Out2;
+  llvm::raw_string_ostream OS2(Out2);
+  printText(OS2, Lost, Sources);
+  EXPECT_EQ(OS2.str(), "/nonexistent/x.cpp:4:2: warning: 'QLabel::setText' is a UI "
+                       "call made on a worker thread [uisan-ui-call-in-thread]\n");
 }
 
 TEST(Findings, SourceCacheLocatesOffsets) {
