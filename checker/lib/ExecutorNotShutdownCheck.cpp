@@ -6,6 +6,8 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 
@@ -482,6 +484,107 @@ void ExecutorAnalysis::boundedWait(const Expr *E, Lifecycle &LC) {
       << Name << T.Name;
 }
 
+namespace {
+/// The class a qualified name ('std::jthread') names in this TU, if any.
+const CXXRecordDecl *findClass(ASTContext &Ctx, llvm::StringRef Qualified) {
+  const DeclContext *DC = Ctx.getTranslationUnitDecl();
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  Qualified.split(Parts, "::");
+  for (size_t I = 0; I < Parts.size(); ++I) {
+    const NamedDecl *Found = nullptr;
+    for (const NamedDecl *D : DC->lookup(&Ctx.Idents.get(Parts[I])))
+      if (I + 1 < Parts.size() ? isa<NamespaceDecl>(D) || isa<CXXRecordDecl>(D)
+                               : isa<CXXRecordDecl>(D))
+        Found = D;
+    if (!Found)
+      return nullptr;
+    if (I + 1 == Parts.size())
+      return cast<CXXRecordDecl>(Found);
+    DC = cast<DeclContext>(Found);
+  }
+  return nullptr;
+}
+
+/// True when a callable handed to the new thread cannot be given a stop
+/// token by std::jthread: a non-generic lambda or a plain function.
+bool takesNoStopToken(const Expr *Callable) {
+  Callable = Callable->IgnoreParenImpCasts();
+  if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(Callable))
+    Callable = M->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(Callable))
+    if (U->getOpcode() == UO_AddrOf)
+      Callable = U->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *L = dyn_cast<LambdaExpr>(Callable))
+    return !L->isGenericLambda();
+  if (const auto *DR = dyn_cast<DeclRefExpr>(Callable))
+    return isa<FunctionDecl>(DR->getDecl()) && !isa<CXXMethodDecl>(DR->getDecl());
+  return false;
+}
+
+/// Counts the references to `Var` in `S`, and those that are the object of
+/// a call of one of `Methods`.
+void countUses(const Stmt *S, const VarDecl *Var,
+               const std::vector<std::string> &Methods, unsigned &All,
+               unsigned &Calls) {
+  if (!S)
+    return;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+    if (DR->getDecl() == Var)
+      ++All;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+    if (const auto *DR =
+            dyn_cast<DeclRefExpr>(MC->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+      if (DR->getDecl() == Var && MC->getMethodDecl() &&
+          MC->getMethodDecl()->getDeclName().isIdentifier() &&
+          llvm::is_contained(Methods, MC->getMethodDecl()->getName()))
+        ++Calls;
+  if (const auto *L = dyn_cast<LambdaExpr>(S)) {
+    countUses(L->getBody(), Var, Methods, All, Calls);
+    for (const Expr *Init : L->capture_inits())
+      countUses(Init, Var, Methods, All, Calls);
+    return;
+  }
+  for (const Stmt *Child : S->children())
+    countUses(Child, Var, Methods, All, Calls);
+}
+} // namespace
+
+std::optional<std::pair<CharSourceRange, std::string>>
+ExecutorAnalysis::raiiFix(const FunctionDecl *FD, const VarDecl *Var,
+                          const rules::ExecutorRule &R) {
+  if (R.RaiiAlternative.empty() || !Var->hasLocalStorage() ||
+      isa<ParmVarDecl>(Var) || Var->getType()->isReferenceType() ||
+      !Var->getTypeSourceInfo() || !findClass(Ctx, R.RaiiAlternative))
+    return std::nullopt;
+  // The type as written must name the class itself: not 'auto', not a
+  // typedef, not from a macro.
+  TypeLoc TL = Var->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
+  if (auto E = TL.getAs<ElaboratedTypeLoc>())
+    TL = E.getNamedTypeLoc();
+  if (!TL.getAs<RecordTypeLoc>())
+    return std::nullopt;
+  SourceRange Written = Var->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc().getSourceRange();
+  if (Written.getBegin().isMacroID() || Written.getEnd().isMacroID())
+    return std::nullopt;
+  // Started right here, on a callable that cannot take a stop token.
+  const auto *Construct =
+      Var->getInit() ? dyn_cast<CXXConstructExpr>(Var->getInit()->IgnoreImplicit())
+                     : nullptr;
+  if (!Construct || Construct->getNumArgs() == 0 ||
+      !takesNoStopToken(Construct->getArg(0)))
+    return std::nullopt;
+  // Used only through methods the alternative has too.
+  unsigned All = 0, Calls = 0;
+  countUses(FD->getBody(), Var, R.RaiiMethods, All, Calls);
+  if (All != Calls)
+    return std::nullopt;
+  const SourceManager &SM = Ctx.getSourceManager();
+  CharSourceRange Range = CharSourceRange::getCharRange(
+      Written.getBegin(),
+      Lexer::getLocForEndOfToken(Written.getEnd(), 0, SM, Ctx.getLangOpts()));
+  return std::make_pair(Range, R.RaiiAlternative);
+}
+
 void ExecutorAnalysis::function(const FunctionDecl *FD) {
   Lifecycle LC(Ctx, *Index, *Library);
   if (Library->contains(FD->getLocation()) || FD->isDependentContext())
@@ -525,11 +628,19 @@ void ExecutorAnalysis::function(const FunctionDecl *FD) {
                      ? "an '"
                      : "a '") +
                     H.Type.Name + "'";
-      if (!R.OnDestroy.empty() && !H.Type.Pointer && !H.Type.Container)
-        diag(H.Var->getLocation(),
-             "'%1' (%0) can leave its scope still running, and then %2; "
-             "call '%3' on every path")
-            << What << H.Var->getName() << R.OnDestroy << Stop;
+      if (!R.OnDestroy.empty() && !H.Type.Pointer && !H.Type.Container) {
+        auto D = diag(H.Var->getLocation(),
+                      "'%1' (%0) can leave its scope still running, and then "
+                      "%2; call '%3' on every path%4");
+        D << What << H.Var->getName() << R.OnDestroy << Stop;
+        if (auto Fix = H.Start ? std::nullopt : raiiFix(FD, H.Var, R)) {
+          D << ", or make it a '" + Fix->second + "', which joins when it "
+                                                  "goes out of scope";
+          D.fix(Fix->first, Fix->second);
+        } else {
+          D << "";
+        }
+      }
       else
         diag(H.Var->getLocation(),
              "'%1' (%0) can leave its scope still running: its threads "

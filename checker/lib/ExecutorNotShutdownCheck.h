@@ -37,6 +37,12 @@ private:
   /// A bounded wait (`waitForDone(ms)`) as a statement: reported.
   void boundedWait(const clang::Expr *E, Lifecycle &LC);
   void summarize(const clang::FunctionDecl *FD, facts::Function &Out);
+  /// The fix-it that makes a leaking local stop itself: its written type
+  /// replaced by the rule's RAII alternative (`std::thread` by
+  /// `std::jthread`), when that is safe; nullopt otherwise.
+  std::optional<std::pair<clang::CharSourceRange, std::string>>
+  raiiFix(const clang::FunctionDecl *FD, const clang::VarDecl *Var,
+          const rules::ExecutorRule &R);
   std::optional<facts::FieldEvent::Kind>
   ownership(const clang::Expr *E, const rules::ExecutorRule &R, Lifecycle &LC);
 

@@ -39,6 +39,7 @@ public:
   std::vector<facts::MacroStep> expansion(clang::SourceLocation L);
   /// The FileID each interned file name came from (for mapping back).
   clang::FileID fileId(facts::Str File) const;
+  const clang::SourceManager &sourceManager() const { return SM; }
 
 private:
   const clang::SourceManager &SM;

@@ -280,6 +280,11 @@ std::string serialize(const TranslationUnit &TU) {
       W.str(N.IfThrows);
       W.u(N.Exit);
     });
+    W.list(D.Fixes, [&](const Diagnostic::Fix &X) {
+      W.loc(X.At);
+      W.u(X.Length);
+      W.text(X.Text);
+    });
   });
   W.list(TU.ExecutorFields, [&](const ExecutorField &E) {
     W.str(E.Field);
@@ -485,6 +490,12 @@ llvm::Expected<TranslationUnit> deserialize(llvm::StringRef Bytes,
       N.Message = R.text();
       N.IfThrows = R.str();
       N.Exit = R.flag();
+    }
+    D.Fixes.resize(R.count());
+    for (Diagnostic::Fix &X : D.Fixes) {
+      X.At = R.loc();
+      X.Length = static_cast<uint32_t>(R.u());
+      X.Text = R.text();
     }
   }
   TU.ExecutorFields.resize(R.count());
@@ -713,11 +724,17 @@ llvm::json::Value toJson(const TranslationUnit &TU) {
                                          {"message", N.Message},
                                          {"if_throws", jsonStr(TU, N.IfThrows)},
                                          {"exit", N.Exit}});
+    llvm::json::Array Fixes;
+    for (const Diagnostic::Fix &X : D.Fixes)
+      Fixes.push_back(llvm::json::Object{{"at", jsonLoc(TU, X.At)},
+                                         {"length", X.Length},
+                                         {"text", X.Text}});
     Diags.push_back(llvm::json::Object{{"check", TU.str(D.Check).str()},
                                        {"error", D.Error},
                                        {"at", jsonLoc(TU, D.At)},
                                        {"message", D.Message},
-                                       {"notes", std::move(Notes)}});
+                                       {"notes", std::move(Notes)},
+                                       {"fixes", std::move(Fixes)}});
   }
   llvm::json::Array Fields;
   for (const ExecutorField &E : TU.ExecutorFields)

@@ -30,7 +30,7 @@ namespace uisan::facts {
 
 /// Bumped whenever the meaning or the encoding of a fact changes: facts of
 /// another version are never read (the cache re-extracts them).
-inline constexpr uint32_t FormatVersion = 3;
+inline constexpr uint32_t FormatVersion = 4;
 
 /// An index into a translation unit's string table.
 using Str = uint32_t;
@@ -299,11 +299,19 @@ struct Diagnostic {
     /// finding whose every such note is dropped is dropped.
     bool Exit = false;
   };
+  /// A mechanical, safe edit that fixes the finding: replace Length bytes
+  /// at At (its Offset) with Text.
+  struct Fix {
+    Loc At;
+    uint32_t Length = 0;
+    std::string Text;
+  };
   Str Check = NoStr; ///< 'uisan-executor-not-shutdown', 'clang-diagnostic-error'
   bool Error = false;
   Loc At;
   std::string Message;
   std::vector<Note> Notes;
+  std::vector<Fix> Fixes;
 };
 
 /// A file the TU read, with what identifies its contents.

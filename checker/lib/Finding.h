@@ -25,6 +25,15 @@ struct FindingNote {
   std::string Message;
 };
 
+/// A fix-it: replace `Length` bytes at `Loc` (byte `Offset` of its file)
+/// with `Text`.
+struct FixIt {
+  SourceLocationInfo Loc;
+  unsigned Offset = 0;
+  unsigned Length = 0;
+  std::string Text;
+};
+
 /// One diagnostic: a check's warning, or an error (a TU that does not
 /// compile, a bad rule pack).
 struct Finding {
@@ -37,6 +46,8 @@ struct Finding {
   /// A warning made an error by WarningsAsErrors: printed as an error, with
   /// ',-warnings-as-errors' after the check's name, but not a tool error.
   bool WarningAsError = false;
+  /// Mechanical, safe edits that fix it (--fix, --export-fixes).
+  std::vector<FixIt> Fixes;
 };
 
 } // namespace uisan::tidy

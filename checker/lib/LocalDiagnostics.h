@@ -58,6 +58,12 @@ public:
       this->IfThrows = IfThrows;
       return *this;
     }
+    /// A fix-it of the warning: replace the characters of `Range` (a range
+    /// of one file, outside macros) with `Text`.
+    Builder &fix(clang::CharSourceRange Range, llvm::StringRef Text) {
+      Fixes.push_back({Range, Text.str()});
+      return *this;
+    }
 
   private:
     LocalDiagnostics &Owner;
@@ -67,6 +73,7 @@ public:
     llvm::SmallVector<std::string, 4> Args;
     bool IsExit = false;
     facts::Str IfThrows = facts::NoStr;
+    llvm::SmallVector<std::pair<clang::CharSourceRange, std::string>, 1> Fixes;
   };
 
   /// A warning, or with Level Note a note of the last warning.

@@ -121,6 +121,8 @@ void localFindings(const ProgramModel &Program, llvm::StringRef Check,
       }
       if (HasExits && Exits == 0)
         continue;
+      for (const facts::Diagnostic::Fix &X : D.Fixes)
+        F.Fixes.push_back({Program.where(T, X.At), X.At.Offset, X.Length, X.Text});
       Out.push_back(std::move(F));
     }
 }
@@ -164,6 +166,17 @@ LocalDiagnostics::Builder::~Builder() {
   for (const facts::MacroStep &M : Owner.Locations.expansion(Loc))
     D.Notes.push_back(
         {M.At, "expanded from macro '" + TU.str(M.Name).str() + "'"});
+  // A fix-it is kept only where it is plain text of one file.
+  const SourceManager &SM = Owner.Locations.sourceManager();
+  for (const auto &[Range, Text] : Fixes) {
+    SourceLocation B = Range.getBegin(), E = Range.getEnd();
+    if (B.isInvalid() || E.isInvalid() || B.isMacroID() || E.isMacroID() ||
+        Range.isTokenRange() || SM.getFileID(B) != SM.getFileID(E) ||
+        SM.getFileOffset(E) < SM.getFileOffset(B))
+      continue;
+    D.Fixes.push_back({Owner.Locations.get(B),
+                       SM.getFileOffset(E) - SM.getFileOffset(B), Text});
+  }
   TU.Diagnostics.push_back(std::move(D));
   Owner.HasWarning = true;
 }
@@ -299,10 +312,19 @@ void UisanCheck::onEndOfTranslationUnit() {
     return SM.translateFileLineCol(*FE, L.Line, std::max(L.Column, 1u));
   };
   for (const Finding &F : Found) {
-    diag(Place(F.Loc), "%0",
-         F.Severity == Finding::Level::Error ? DiagnosticIDs::Error
-                                             : DiagnosticIDs::Warning)
-        << F.Message;
+    {
+      // Emitted when D goes out of scope, before its notes.
+      DiagnosticBuilder D = diag(Place(F.Loc), "%0",
+                                 F.Severity == Finding::Level::Error
+                                     ? DiagnosticIDs::Error
+                                     : DiagnosticIDs::Warning);
+      D << F.Message;
+      for (const FixIt &X : F.Fixes)
+        if (SourceLocation B = Place(X.Loc); B.isValid())
+          D << FixItHint::CreateReplacement(
+              CharSourceRange::getCharRange(B, B.getLocWithOffset(X.Length)),
+              X.Text);
+    }
     for (const FindingNote &N : F.Notes)
       diag(Place(N.Loc), "%0", DiagnosticIDs::Note) << N.Message;
   }

@@ -7,6 +7,7 @@
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/TextDiagnostic.h"
+#include "clang/Tooling/Core/Replacement.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -173,9 +174,7 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   clang::SourceManager SM(Diags, Files);
   clang::LangOptions Lang;
   clang::TextDiagnostic Printer(OS, Lang, Opts.get());
-  auto Emit = [&](const SourceLocationInfo &L, clang::DiagnosticsEngine::Level Level,
-                  llvm::StringRef LevelName, llvm::StringRef Message,
-                  llvm::StringRef Check) {
+  auto Place = [&](const SourceLocationInfo &L) {
     clang::FullSourceLoc Loc;
     if (!L.File.empty() && L.Line && !Sources.lineText(L.File, L.Line).empty())
       if (llvm::Expected<clang::FileEntryRef> FE = Files.getFileRef(L.File)) {
@@ -185,6 +184,12 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       } else {
         llvm::consumeError(FE.takeError());
       }
+    return Loc;
+  };
+  auto Emit = [&](const SourceLocationInfo &L, clang::DiagnosticsEngine::Level Level,
+                  llvm::StringRef LevelName, llvm::StringRef Message,
+                  llvm::StringRef Check, const std::vector<FixIt> &Fixes) {
+    clang::FullSourceLoc Loc = Place(L);
     if (Loc.isInvalid()) {
       // A place clang cannot show (no file, no line): the message alone.
       printOne(OS, L, LevelName, Message, Check, Sources, Color);
@@ -193,15 +198,21 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     std::string Text = Message.str();
     if (!Check.empty())
       Text += " [" + Check.str() + "]";
-    Printer.emitDiagnostic(Loc, Level, Text, {}, {});
+    std::vector<clang::FixItHint> Hints;
+    for (const FixIt &X : Fixes)
+      if (clang::FullSourceLoc B = Place(X.Loc); B.isValid())
+        Hints.push_back(clang::FixItHint::CreateReplacement(
+            clang::CharSourceRange::getCharRange(B, B.getLocWithOffset(X.Length)),
+            X.Text));
+    Printer.emitDiagnostic(Loc, Level, Text, {}, Hints);
   };
   for (const Finding &F : Findings) {
     bool Error = F.Severity == Finding::Level::Error;
     Emit(F.Loc,
          Error ? clang::DiagnosticsEngine::Error : clang::DiagnosticsEngine::Warning,
-         levelName(F.Severity), F.Message, checkLabel(F));
+         levelName(F.Severity), F.Message, checkLabel(F), F.Fixes);
     for (const FindingNote &N : F.Notes)
-      Emit(N.Loc, clang::DiagnosticsEngine::Note, "note", N.Message, "");
+      Emit(N.Loc, clang::DiagnosticsEngine::Note, "note", N.Message, "", {});
   }
 }
 
@@ -239,6 +250,17 @@ void printJson(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     Item["message"] = utf8(F.Message);
     Item["notes"] = std::move(Notes);
     Item["fingerprint"] = fingerprint(F, Sources, SourceRoot);
+    if (!F.Fixes.empty()) {
+      llvm::json::Array Fixes;
+      for (const FixIt &X : F.Fixes) {
+        llvm::json::Object Fix = locationJson(X.Loc);
+        Fix["offset"] = X.Offset;
+        Fix["length"] = X.Length;
+        Fix["replacement"] = utf8(X.Text);
+        Fixes.push_back(std::move(Fix));
+      }
+      Item["fixes"] = std::move(Fixes);
+    }
     Items.push_back(std::move(Item));
   }
   OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
@@ -384,6 +406,47 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
      << '\n';
 }
 
+unsigned applyFixes(const std::vector<Finding> &Findings, unsigned &Conflicts,
+                    std::vector<std::string> &Errors) {
+  std::map<std::string, clang::tooling::Replacements> PerFile;
+  for (const Finding &F : Findings)
+    for (const FixIt &X : F.Fixes) {
+      llvm::Error E = PerFile[X.Loc.File].add(
+          clang::tooling::Replacement(X.Loc.File, X.Offset, X.Length, X.Text));
+      if (E) {
+        llvm::consumeError(std::move(E));
+        ++Conflicts;
+      }
+    }
+  unsigned Applied = 0;
+  for (const auto &[File, Edits] : PerFile) {
+    auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/false);
+    if (!Buffer) {
+      Errors.push_back("error: --fix: cannot read '" + File +
+                       "': " + Buffer.getError().message());
+      continue;
+    }
+    llvm::Expected<std::string> Fixed =
+        clang::tooling::applyAllReplacements((*Buffer)->getBuffer(), Edits);
+    if (!Fixed) {
+      Errors.push_back("error: --fix: '" + File +
+                       "' changed since it was checked: " +
+                       llvm::toString(Fixed.takeError()));
+      continue;
+    }
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(File, EC);
+    if (EC) {
+      Errors.push_back("error: --fix: cannot write '" + File +
+                       "': " + EC.message());
+      continue;
+    }
+    Out << *Fixed;
+    Applied += Edits.size();
+  }
+  return Applied;
+}
+
 void printExportFixes(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                       SourceCache &Sources, llvm::StringRef MainSourceFile,
                       llvm::StringRef BuildDirectory) {
@@ -400,6 +463,12 @@ void printExportFixes(llvm::raw_ostream &OS, const std::vector<Finding> &Finding
     clang::tooling::Diagnostic D;
     D.DiagnosticName = F.Check;
     D.Message = Message(F.Loc, F.Message);
+    for (const FixIt &X : F.Fixes) {
+      llvm::Error E = D.Message.Fix[X.Loc.File].add(
+          clang::tooling::Replacement(X.Loc.File, X.Offset, X.Length, X.Text));
+      if (E) // overlapping edits of one finding: keep the first
+        llvm::consumeError(std::move(E));
+    }
     for (const FindingNote &N : F.Notes)
       D.Notes.push_back(Message(N.Loc, N.Message));
     D.DiagLevel = F.Severity == Finding::Level::Error

@@ -39,6 +39,14 @@ private:
   llvm::StringMap<bool> Missing;
 };
 
+/// Applies the fix-its of `Findings` to their files (clang-tidy's --fix):
+/// every file's edits at once, with clang::tooling::Replacements; an edit
+/// that overlaps one already taken is left out and counted in `Conflicts`.
+/// Returns the number of edits applied; problems (unwritable files) go to
+/// `Errors`.
+unsigned applyFixes(const std::vector<Finding> &Findings, unsigned &Conflicts,
+                    std::vector<std::string> &Errors);
+
 /// A finding's identity across runs that survives edits above it and moving
 /// the tree: the check, the file relative to `SourceRoot`, the message and
 /// the trimmed text of its line (not its number). SARIF's

@@ -953,6 +953,15 @@ cl::opt<std::string> ExportFixesOpt(
     cl::desc("Also write every finding with its notes to this file in "
              "clang-tidy's YAML (for IDEs and clang-apply-replacements)"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> FixOpt(
+    "fix",
+    cl::desc("Apply the findings' fix-its to the files (not when a file did "
+             "not compile, unless --fix-errors)"),
+    cl::cat(Category));
+cl::opt<bool> FixErrorsOpt(
+    "fix-errors",
+    cl::desc("Apply the fix-its even when some file did not compile"),
+    cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print no progress and no summary on stderr"),
                     cl::cat(Category));
 cl::list<std::string> ExcludeOpt(
@@ -1336,6 +1345,30 @@ int uisanTidyMain(int Argc, const char **Argv) {
     break;
   }
   OS.flush();
+  if (FixOpt || FixErrorsOpt) {
+    bool CompileErrors = !R.Errors.empty();
+    for (const Finding &F : R.Findings)
+      CompileErrors |= F.Severity == Finding::Level::Error && !F.WarningAsError;
+    if (CompileErrors && !FixErrorsOpt) {
+      llvm::errs() << "uisan-tidy: fix-its not applied: there were errors; fix "
+                      "them first, or pass --fix-errors\n";
+    } else {
+      unsigned Conflicts = 0;
+      std::vector<std::string> Problems;
+      unsigned Applied = applyFixes(R.Findings, Conflicts, Problems);
+      for (const std::string &P : Problems)
+        llvm::errs() << P << "\n";
+      if (!Quiet || Applied)
+        llvm::errs() << "uisan-tidy: applied " << Applied << " fix-it"
+                     << (Applied == 1 ? "" : "s")
+                     << (Conflicts ? ", left out " + std::to_string(Conflicts) +
+                                         " that overlapped another"
+                                   : std::string())
+                     << "\n";
+      if (!Problems.empty())
+        return ExitError;
+    }
+  }
   if (!ExportFixesOpt.empty()) {
     llvm::raw_fd_ostream Fixes(ExportFixesOpt, EC);
     if (EC) {

@@ -443,6 +443,10 @@ std::unique_ptr<Pack> compile(const JsonValue &J, std::string_view File) {
       if (const JsonValue *B = E.find("default_idle"))
         R.DefaultIdle = B->Bool;
       R.JoinableWhenArg = globs(E.find("joinable_when_arg"));
+      if (const JsonValue *A = E.find("raii_alternative")) {
+        R.RaiiAlternative = A->find("type")->String;
+        R.RaiiMethods = strings(A->find("methods"));
+      }
       R.Global = globs(E.find("global"));
       if (const JsonValue *B = E.find("parent_owned"))
         R.ParentOwned = B->Bool;

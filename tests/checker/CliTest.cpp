@@ -698,6 +698,66 @@ TEST(Cli, UseColorPaintsTheTextOutput) {
   EXPECT_EQ(N.Out.find("\x1b["), std::string::npos) << N.Out;
 }
 
+TEST(Cli, FixItsApplyLikeClangTidysAndRecompile) {
+  const char *Leaky = R"(#include <thread>
+static void work() {}
+void leaky(bool quick) {
+  std::thread t(work);
+  if (quick)
+    return;
+  t.join();
+}
+)";
+  const std::string Cxx20 = " -- -std=c++20";
+  const std::string Fixed = std::string(Leaky).replace(
+      std::string(Leaky).find("std::thread t"), 11, "std::jthread");
+  Scratch S;
+  // uisan-tidy --fix
+  S.write("a.cpp", Leaky);
+  Output U = S.run(Tidy + " --fix a.cpp" + Cxx20);
+  EXPECT_EQ(U.Exit, 1) << U.Err; // the finding is still reported
+  EXPECT_NE(U.Err.find("uisan-tidy: applied 1 fix-it"), std::string::npos) << U.Err;
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Fixed);
+  // The fixed file compiles and has nothing left to report.
+  Output Again = S.run(Tidy + " a.cpp" + Cxx20);
+  EXPECT_EQ(Again.Exit, 0) << Again.Out << Again.Err;
+  // The text shows the fix-it as clang-tidy does.
+  S.write("a.cpp", Leaky);
+  Output T = S.run(Tidy + " --quiet a.cpp" + Cxx20);
+  EXPECT_NE(T.Out.find("      |   std::jthread\n"), std::string::npos) << T.Out;
+  // clang-apply-replacements on --export-fixes makes the same edit.
+  const std::string Apply = UISAN_CLANG_APPLY_REPLACEMENTS;
+  ASSERT_FALSE(Apply.empty()) << "clang-apply-replacements not found (clang-tools-19)";
+  S.write("a.cpp", Leaky);
+  S.run("mkdir -p fixes");
+  S.run(Tidy + " --quiet --export-fixes=fixes/a.yaml a.cpp" + Cxx20);
+  Output A = S.run(Apply + " fixes");
+  EXPECT_EQ(A.Exit, 0) << A.Err;
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Fixed);
+  // clang-tidy --fix with the plugin makes the same edit.
+  const std::string ClangTidy = UISAN_CLANG_TIDY;
+  ASSERT_FALSE(ClangTidy.empty());
+  S.write("a.cpp", Leaky);
+  Output P = S.run(ClangTidy + " --load=" UISAN_TIDY_MODULE
+                   " --checks='-*,uisan-*' --fix a.cpp" + Cxx20);
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Fixed) << P.Out << P.Err;
+  // C++17 has no std::jthread: no fix-it.
+  S.write("a.cpp", Leaky);
+  Output Old = S.run(Tidy + " --fix a.cpp -- -std=c++17");
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Leaky) << Old.Err;
+  EXPECT_NE(Old.Err.find("applied 0 fix-its"), std::string::npos) << Old.Err;
+  // With a file that does not compile, nothing is applied, unless
+  // --fix-errors.
+  S.write("a.cpp", Leaky);
+  S.write("broken.cpp", "int f() { return undeclared; }\n");
+  Output B = S.run(Tidy + " --fix a.cpp broken.cpp" + Cxx20);
+  EXPECT_EQ(B.Exit, 2);
+  EXPECT_NE(B.Err.find("fix-its not applied: there were errors"), std::string::npos) << B.Err;
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Leaky);
+  Output FE = S.run(Tidy + " --fix-errors a.cpp broken.cpp" + Cxx20);
+  EXPECT_EQ(slurp(S.Dir + "/a.cpp"), Fixed) << FE.Err;
+}
+
 TEST(Cli, ClangTidyPluginGivesTheSameFindings) {
   const std::string ClangTidy = UISAN_CLANG_TIDY;
   if (ClangTidy.empty())

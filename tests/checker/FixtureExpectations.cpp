@@ -27,13 +27,20 @@ FixtureSpec parseFixture(const std::string &Text, const std::string &File) {
   // where <line> is [[@LINE]], [[@LINE+N]], [[@LINE-N]] or a number.
   static const std::regex Check(
       R"(//\s*CHECK-(MESSAGES|NOTES):\s*([^:\s]*):(\[\[@LINE([+-]\d+)?\]\]|\d+):(\d+):\s*(warning|error|note):\s*(.*?)\s*$)");
+  static const std::regex FixLine(R"(//\s*CHECK-FIXES:\s?(.*?)\s*$)");
   static const std::regex Directive(
       R"(//\s*UISAN-(REQUIRES|FLAGS|RULES|CONFIG):\s*(.*?)\s*$)");
   std::istringstream In(Text);
   std::string Line;
   for (unsigned N = 1; std::getline(In, Line); ++N) {
     std::smatch M;
-    if (std::regex_search(Line, M, Check)) {
+    if (std::regex_search(Line, M, FixLine)) {
+      if (M[1].str().empty())
+        Spec.Errors.push_back("line " + std::to_string(N) +
+                              ": CHECK-FIXES needs the text of a fixed line");
+      else
+        Spec.Fixes.push_back({File, M[1]});
+    } else if (std::regex_search(Line, M, Check)) {
       Expectation E;
       E.DirectiveLine = N;
       E.FromNotes = M[1] == "NOTES";
@@ -97,6 +104,8 @@ void mergeFixture(FixtureSpec &Into, FixtureSpec Other) {
     Into.Errors.push_back(std::move(E));
   for (auto &KV : Other.Config)
     Into.Config.push_back(std::move(KV));
+  for (auto &F : Other.Fixes)
+    Into.Fixes.push_back(std::move(F));
   for (Expectation &E : Other.Expected)
     Into.Expected.push_back(std::move(E));
   Into.ChecksNotes |= Other.ChecksNotes;

@@ -9,6 +9,8 @@
 //   // UISAN-FLAGS: <compiler flags>         added to the defaults
 //   // UISAN-RULES: <pack.json>              extra pack, relative to fixture
 //   // UISAN-CONFIG: <key>=<value>           a check option, as --config
+//   // CHECK-FIXES: <text>                   after the fix-its are applied,
+//                                            a line of this file has <text>
 // A fixture is one file, or a directory (a program of several files): each
 // .c/.cpp file is a translation unit, every file (headers too) may carry
 // expectations, and a relative one refers to the file it is written in.
@@ -44,6 +46,8 @@ struct FixtureSpec {
   std::vector<std::string> Flags;
   std::vector<std::string> Rules;
   std::vector<std::pair<std::string, std::string>> Config;
+  /// CHECK-FIXES: (file base name or "" for the fixture, text).
+  std::vector<std::pair<std::string, std::string>> Fixes;
   bool ChecksNotes = false;
   std::vector<std::string> Errors; ///< malformed directives
 };

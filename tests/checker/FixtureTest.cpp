@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,79 @@ const char *toolkitFlags(const std::string &Toolkit) {
   if (Toolkit == "juce")
     return UISAN_FLAGS_JUCE;
   return nullptr;
+}
+
+std::string baseName(const std::string &Path) {
+  return Path.substr(Path.rfind('/') + 1);
+}
+
+/// The fix-its of a fixture: applied to copies of its files, each
+/// CHECK-FIXES text must be on a line of the fixed copy, and the fixed
+/// program must compile and no longer have a finding with a fix-it. A
+/// fix-it the fixture does not expect fails it too.
+void checkFixes(const test::FixtureSpec &Spec, const tidy::Config &C,
+                const std::vector<tidy::Finding> &Findings) {
+  bool Any = false;
+  for (const tidy::Finding &F : Findings)
+    Any |= !F.Fixes.empty();
+  if (!Any && Spec.Fixes.empty())
+    return;
+  ASSERT_TRUE(Any) << "CHECK-FIXES expected, but no finding has a fix-it";
+  ASSERT_FALSE(Spec.Fixes.empty())
+      << "a finding has a fix-it the fixture does not expect (CHECK-FIXES)";
+  size_t Count = 0;
+  for (const tidy::Finding &F : Findings)
+    Count += F.Fixes.size();
+  EXPECT_EQ(Count, Spec.Fixes.size())
+      << "one CHECK-FIXES line is expected per fix-it";
+  char Tmpl[] = "/tmp/uisan-fixes-XXXXXX";
+  std::string Dir = mkdtemp(Tmpl);
+  // Copies of every file of the fixture, by base name.
+  std::map<std::string, std::string> Copies;
+  std::string Source = C.Files.front().substr(0, C.Files.front().rfind('/'));
+  for (const auto &Entry : std::filesystem::directory_iterator(Source)) {
+    if (!Entry.is_regular_file())
+      continue;
+    std::string Copy = Dir + "/" + Entry.path().filename().string();
+    std::filesystem::copy_file(Entry.path(), Copy);
+    Copies[Entry.path().string()] = Copy;
+  }
+  std::vector<tidy::Finding> Moved = Findings;
+  for (tidy::Finding &F : Moved)
+    for (tidy::FixIt &X : F.Fixes) {
+      ASSERT_TRUE(Copies.count(X.Loc.File)) << X.Loc.File << " is not a fixture file";
+      X.Loc.File = Copies[X.Loc.File];
+    }
+  unsigned Conflicts = 0;
+  std::vector<std::string> Errors;
+  tidy::applyFixes(Moved, Conflicts, Errors);
+  EXPECT_TRUE(Errors.empty()) << Errors.front();
+  EXPECT_EQ(Conflicts, 0u);
+  for (const auto &[File, Text] : Spec.Fixes) {
+    std::string Fixed = File.empty() ? Copies[C.Files.front()] : Dir + "/" + File;
+    std::ifstream In(Fixed);
+    bool Found = false;
+    for (std::string Line; std::getline(In, Line);)
+      Found |= Line.find("CHECK-") == std::string::npos &&
+               Line.find(Text) != std::string::npos;
+    EXPECT_TRUE(Found) << "CHECK-FIXES: '" << Text << "' is on no line of the fixed "
+                       << baseName(Fixed);
+  }
+  // The fixed program compiles and is fixed.
+  tidy::Config Again = C;
+  Again.Files.clear();
+  for (const std::string &F : C.Files)
+    Again.Files.push_back(Copies[F]);
+  tidy::RunResult R = tidy::runUisanTidy(Again);
+  for (const tidy::Finding &F : R.Findings) {
+    EXPECT_NE(F.Severity == tidy::Finding::Level::Error, true)
+        << "the fixed program does not compile: " << baseName(F.Loc.File) << ":"
+        << F.Loc.Line << ": " << F.Message;
+    EXPECT_TRUE(F.Fixes.empty()) << "still to fix after the fix-its: "
+                                 << baseName(F.Loc.File) << ":" << F.Loc.Line
+                                 << ": " << F.Message;
+  }
+  std::filesystem::remove_all(Dir);
 }
 
 class Fixture : public testing::TestWithParam<const char *> {};
@@ -135,6 +209,7 @@ TEST_P(Fixture, DiagnosticsAreExactlyTheExpectedOnes) {
   for (const std::string &M : Mismatches)
     All += "  " + M + "\n";
   EXPECT_TRUE(Mismatches.empty()) << GetParam() << ":\n" << All;
+  checkFixes(Spec, C, R.Findings);
 }
 
 std::string testName(const testing::TestParamInfo<const char *> &Info) {

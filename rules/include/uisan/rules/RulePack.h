@@ -138,6 +138,11 @@ struct ExecutorRule {
   std::vector<std::string> Running;
   /// Shutdown methods that give up after a timeout when given one.
   std::vector<std::string> Bounded;
+  /// Set: a type with the same interface whose destructor stops it
+  /// ('std::jthread' for 'std::thread'), offered as a fix-it for a local
+  /// whose every use is a call of one of RaiiMethods.
+  std::string RaiiAlternative;
+  std::vector<std::string> RaiiMethods;
 };
 
 /// Code that runs when the application shuts down: stopping a member there
