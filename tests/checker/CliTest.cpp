@@ -575,6 +575,13 @@ TEST(Cli, ClangTidyFilesConfigureTheRunLikeThePlugin) {
   S.write("other.yaml", "Checks: '-*,uisan-executor-not-shutdown'\n");
   Output F = S.run(Tidy + " --quiet --config-file=other.yaml bad.cpp" + SeedFlags);
   EXPECT_EQ(F.Exit, 0) << F.Out << F.Err;
+  EXPECT_EQ(expectSameAsClangTidy(S, "--config-file=other.yaml").size(), 0u);
+  S.write("only-ui.yaml", "Checks: '-*,uisan-ui-call-in-thread'\nHeaderFilterRegex: 'nomatch'\n");
+  EXPECT_EQ(expectSameAsClangTidy(S, "--config-file=only-ui.yaml").size(), 1u);
+  EXPECT_EQ(expectSameAsClangTidy(S, "--config=\"{Checks: '-*,uisan-*', "
+                                     "WarningsAsErrors: '*', HeaderFilterRegex: 'sub/'}\"")
+                .size(),
+            2u);
   Output Both = S.run(Tidy + " --config='{}' --config-file=other.yaml bad.cpp" + SeedFlags);
   EXPECT_EQ(Both.Exit, 2);
   EXPECT_NE(Both.Err.find("either --config or --config-file"), std::string::npos) << Both.Err;
@@ -696,6 +703,12 @@ TEST(Cli, UseColorPaintsTheTextOutput) {
   EXPECT_EQ(P.Out.find("\x1b["), std::string::npos) << P.Out;
   Output N = S.run(Tidy + " --quiet --use-color=false bad.cpp" + SeedFlags);
   EXPECT_EQ(N.Out.find("\x1b["), std::string::npos) << N.Out;
+  // The same colours as clang-tidy's, byte for byte.
+  const std::string ClangTidy = UISAN_CLANG_TIDY;
+  ASSERT_FALSE(ClangTidy.empty());
+  Output Theirs = S.run(ClangTidy + " --load=" UISAN_TIDY_MODULE
+                        " --checks='-*,uisan-*' --use-color bad.cpp" + SeedFlags);
+  EXPECT_EQ(C.Out, Theirs.Out);
 }
 
 TEST(Cli, FixItsApplyLikeClangTidysAndRecompile) {
