@@ -1107,6 +1107,7 @@ int uisanTidyMain(int Argc, const char **Argv) {
   // Unlike clang-tidy, every project header's findings are shown unless a
   // header filter says otherwise: one finding spans files.
   Defaults.HeaderFilterRegex = ".*";
+  Defaults.ExcludeHeaderFilterRegex = "";
   ClangTidyOptions Overrides;
   if (ChecksOpt.getNumOccurrences())
     Overrides.Checks = ChecksOpt;
