@@ -864,6 +864,42 @@ Exit codes:
      compile); the other files are still checked and reported
 )";
 
+/// clang-tidy's lookup of the .clang-tidy files, asking once per
+/// directory, and remembering the files that do not parse: clang-tidy skips
+/// those with a message; uisan-tidy also ends with exit code 2.
+class ConfigFiles : public FileOptionsProvider {
+public:
+  ConfigFiles(ClangTidyGlobalOptions Global, ClangTidyOptions Defaults,
+              ClangTidyOptions Overrides, std::shared_ptr<std::set<std::string>> Bad)
+      : FileOptionsProvider(std::move(Global), std::move(Defaults),
+                            std::move(Overrides), handlers(Bad)) {
+    // This constructor of clang-tidy's leaves the file system unset.
+    FS = llvm::vfs::getRealFileSystem();
+  }
+
+  std::vector<OptionsSource> getRawOptions(llvm::StringRef FileName) override {
+    std::string Dir = llvm::sys::path::parent_path(FileName).str();
+    auto It = Cache.find(Dir);
+    if (It != Cache.end())
+      return It->second;
+    return Cache[Dir] = FileOptionsProvider::getRawOptions(FileName);
+  }
+
+private:
+  static ConfigFileHandlers handlers(std::shared_ptr<std::set<std::string>> Bad) {
+    ConfigFileHandlers H;
+    H.emplace_back(".clang-tidy", [Bad](llvm::MemoryBufferRef Text) {
+      auto Parsed = parseConfigurationWithDiags(
+          Text, [](const llvm::SMDiagnostic &D) { D.print(nullptr, llvm::errs()); });
+      if (!Parsed)
+        Bad->insert(Text.getBufferIdentifier().str());
+      return Parsed;
+    });
+    return H;
+  }
+  std::map<std::string, std::vector<OptionsSource>> Cache;
+};
+
 cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compile_commands.json"),
                                cl::value_desc("build-dir"), cl::cat(Category));
 cl::list<std::string> SourcePaths(cl::Positional, cl::desc("[<file> ...]"),
@@ -1128,6 +1164,7 @@ int uisanTidyMain(int Argc, const char **Argv) {
     }
   }
   std::unique_ptr<ClangTidyOptionsProvider> Provider;
+  auto BadConfigFiles = std::make_shared<std::set<std::string>>();
   {
     std::string Text = ConfigOpt, Name = "--config";
     std::unique_ptr<llvm::MemoryBuffer> File;
@@ -1155,8 +1192,8 @@ int uisanTidyMain(int Argc, const char **Argv) {
       Provider = std::make_unique<ConfigOptionsProvider>(Global, Defaults,
                                                          *Parsed, Overrides);
     } else {
-      Provider = std::make_unique<FileOptionsProvider>(
-          Global, Defaults, Overrides, llvm::vfs::getRealFileSystem());
+      Provider = std::make_unique<ConfigFiles>(Global, Defaults, Overrides,
+                                               BadConfigFiles);
     }
   }
   // The configuration that sets the analysis options (and the checks that
@@ -1179,6 +1216,8 @@ int uisanTidyMain(int Argc, const char **Argv) {
 
   if (ListChecks || DumpConfig || VerifyConfig || ListRules) {
     std::vector<std::string> Problems = verifyChecks(C.Checks);
+    for (const std::string &Bad : *BadConfigFiles)
+      Problems.push_back("error: " + Bad + ": not a valid configuration, skipped");
     std::shared_ptr<const RuleDB> DB = getRuleDB(joined(C.RulePacks, ';'));
     for (const rules::Problem &P : DB->Problems)
       Problems.push_back(rules::formatProblem(P));
@@ -1286,6 +1325,10 @@ int uisanTidyMain(int Argc, const char **Argv) {
   SourceCache Sources;
   FilterCounts Counts;
   R.Findings = applyReportFilter(std::move(R.Findings), Filter, Sources, Counts);
+  for (const std::string &Bad : *BadConfigFiles)
+    R.Errors.push_back("error: " + Bad +
+                       ": not a valid configuration, skipped (as clang-tidy "
+                       "skips it); fix the YAML at the place shown above");
   for (const std::string &E : R.Errors)
     llvm::errs() << E << "\n";
   if (!R.NotGenerated.empty()) {

@@ -585,6 +585,17 @@ TEST(Cli, ClangTidyFilesConfigureTheRunLikeThePlugin) {
   Output Both = S.run(Tidy + " --config='{}' --config-file=other.yaml bad.cpp" + SeedFlags);
   EXPECT_EQ(Both.Exit, 2);
   EXPECT_NE(Both.Err.find("either --config or --config-file"), std::string::npos) << Both.Err;
+  // A .clang-tidy that does not parse: named once with the place, skipped
+  // (as clang-tidy skips it), the files still checked, exit code 2.
+  S.write(".clang-tidy", "Checks: [oops\n");
+  Output Broken = S.run(Tidy + " bad.cpp sub/page.cpp" + SeedFlags);
+  EXPECT_EQ(Broken.Exit, 2) << Broken.Err;
+  EXPECT_EQ(count(Broken.Err, S.Dir + "/.clang-tidy:1:"), 1u) << Broken.Err;
+  EXPECT_NE(Broken.Err.find("error: " + S.Dir +
+                            "/.clang-tidy: not a valid configuration, skipped"),
+            std::string::npos)
+      << Broken.Err;
+  EXPECT_NE(Broken.Out.find("bad.cpp:5:22: warning:"), std::string::npos) << Broken.Out;
   Output Missing = S.run(Tidy + " --config-file=nope.yaml bad.cpp" + SeedFlags);
   EXPECT_EQ(Missing.Exit, 2);
   EXPECT_NE(Missing.Err.find("--config-file: cannot read 'nope.yaml'"), std::string::npos)
