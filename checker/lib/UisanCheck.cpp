@@ -27,7 +27,8 @@ namespace uisan::tidy {
 //===----------------------------------------------------------------------===//
 
 namespace {
-void addDependencies(const SourceManager &SM, facts::TranslationUnit &TU) {
+void addDependencies(const SourceManager &SM, facts::TranslationUnit &TU,
+                     bool Hash) {
   std::vector<facts::Dependency> Deps;
   for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
     FileEntryRef FE = It->first;
@@ -44,9 +45,9 @@ void addDependencies(const SourceManager &SM, facts::TranslationUnit &TU) {
     D.Size = FE.getSize();
     D.MTime = FE.getModificationTime();
     if (std::optional<llvm::MemoryBufferRef> Buf =
-            It->second->getBufferIfLoaded()) {
-      auto Hash = llvm::BLAKE3::hash<16>(llvm::arrayRefFromStringRef(Buf->getBuffer()));
-      std::copy(Hash.begin(), Hash.end(), D.Hash.begin());
+            Hash ? It->second->getBufferIfLoaded() : std::nullopt) {
+      auto Digest = llvm::BLAKE3::hash<16>(llvm::arrayRefFromStringRef(Buf->getBuffer()));
+      std::copy(Digest.begin(), Digest.end(), D.Hash.begin());
     }
     Deps.push_back(D);
   }
@@ -61,7 +62,8 @@ void addDependencies(const SourceManager &SM, facts::TranslationUnit &TU) {
 facts::TranslationUnit extractTranslationUnit(ASTContext &Ctx,
                                               std::shared_ptr<const RuleDB> DB,
                                               llvm::StringRef LibraryPrefixes,
-                                              bool WithDependencies) {
+                                              bool WithDependencies,
+                                              bool HashDependencies) {
   const SourceManager &SM = Ctx.getSourceManager();
   facts::TranslationUnit TU;
   LocationTable Locations(SM, Ctx.getLangOpts(), TU);
@@ -82,7 +84,7 @@ facts::TranslationUnit extractTranslationUnit(ASTContext &Ctx,
       },
       [&](const FieldDecl *F) { Executors.field(F); });
   if (WithDependencies)
-    addDependencies(SM, TU);
+    addDependencies(SM, TU, HashDependencies);
   return TU;
 }
 
@@ -264,8 +266,10 @@ void UisanCheck::check(const ast_matchers::MatchFinder::MatchResult &Result) {
   if (Unit->Facts || Unit->Program)
     return;
   Unit->SM = Result.SourceManager;
-  Unit->Facts = extractTranslationUnit(*Result.Context, DB, LibraryPrefixes,
-                                       CurrentSink && CurrentSink->WithDependencies);
+  Unit->Facts = extractTranslationUnit(
+      *Result.Context, DB, LibraryPrefixes,
+      CurrentSink && CurrentSink->WithDependencies,
+      CurrentSink && CurrentSink->HashDependencies);
 }
 
 void UisanCheck::onEndOfTranslationUnit() {

@@ -35,6 +35,9 @@ struct SharedUnit;
 struct FactsSink {
   std::optional<facts::TranslationUnit> Unit;
   bool WithDependencies = true;
+  /// Also hash each file's contents (the cache compares them); without,
+  /// only paths, sizes and times are recorded.
+  bool HashDependencies = true;
 };
 
 /// Installs `Sink` for the calling thread while this lives.
@@ -84,11 +87,12 @@ private:
 
 /// Extracts the facts of the TU of `Ctx`: the program facts, the per-TU
 /// findings of every uisan check (lifecycle), and, when asked, the files it
-/// read with their hashes (for the cache).
+/// read, with their hashes if `HashDependencies` (for the cache).
 facts::TranslationUnit extractTranslationUnit(clang::ASTContext &Ctx,
                                               std::shared_ptr<const RuleDB> DB,
                                               llvm::StringRef LibraryPrefixes,
-                                              bool WithDependencies);
+                                              bool WithDependencies,
+                                              bool HashDependencies = true);
 
 /// The per-TU findings of `Check` that the facts carry.
 void localFindings(const ProgramModel &Program, llvm::StringRef Check,

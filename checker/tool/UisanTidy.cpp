@@ -670,8 +670,10 @@ RunResult runUisanTidy(const Config &C) {
       std::vector<ClangTidyError> Errors;
       FactsSink Sink;
       // Always: besides the cache and depfiles, the report filter reads
-      // which main file includes a header (its .clang-tidy decides).
+      // which main file includes a header (its .clang-tidy decides). Only
+      // the cache, depfiles and --dump-facts need the contents hashed.
       Sink.WithDependencies = true;
+      Sink.HashDependencies = Cache.has_value() || !C.DepFile.empty() || C.DumpFacts;
       // A crash in one TU (clang out of stack on code nested too deeply)
       // loses that TU only, when crash recovery is enabled (uisan-tidy
       // does); what the crashed run allocated is left, not torn down.
