@@ -558,12 +558,13 @@ ExecutorAnalysis::raiiFix(const FunctionDecl *FD, const VarDecl *Var,
     return std::nullopt;
   // The type as written must name the class itself: not 'auto', not a
   // typedef, not from a macro.
-  TypeLoc TL = Var->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
-  if (auto E = TL.getAs<ElaboratedTypeLoc>())
-    TL = E.getNamedTypeLoc();
-  if (!TL.getAs<RecordTypeLoc>())
+  UnqualTypeLoc Spelled = Var->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
+  TypeLoc Named = Spelled;
+  if (auto E = Named.getAs<ElaboratedTypeLoc>())
+    Named = E.getNamedTypeLoc();
+  if (!Named.getAs<RecordTypeLoc>())
     return std::nullopt;
-  SourceRange Written = Var->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc().getSourceRange();
+  SourceRange Written = Spelled.getSourceRange();
   if (Written.getBegin().isMacroID() || Written.getEnd().isMacroID())
     return std::nullopt;
   // Started right here, on a callable that cannot take a stop token.

@@ -4,6 +4,7 @@
 
 #include "clang-tidy/GlobList.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -24,11 +25,7 @@ namespace {
 
 std::string normalise(llvm::StringRef Path, llvm::StringRef BaseDir) {
   llvm::SmallString<256> P(Path);
-  if (!llvm::sys::path::is_absolute(P)) {
-    llvm::SmallString<256> Base(BaseDir);
-    llvm::sys::path::append(Base, P);
-    P = Base;
-  }
+  llvm::sys::fs::make_absolute(BaseDir, P);
   llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
   return std::string(P);
 }

@@ -91,9 +91,11 @@ std::string SourceCache::lineText(const std::string &File, unsigned Line) {
 
 namespace {
 
-void printOne(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
-              llvm::StringRef Level, llvm::StringRef Message,
-              llvm::StringRef Check, SourceCache &Sources, bool Color) {
+/// The message line of a place clang cannot show (no file, no readable
+/// line), in clang's format and colours.
+void printMessageLine(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
+                      llvm::StringRef Level, llvm::StringRef Message,
+                      llvm::StringRef Check, bool Color) {
   // clang's colours: bold location and message, the level in its colour.
   auto Paint = [&](llvm::raw_ostream::Colors C, bool Bold) {
     if (Color)
@@ -120,18 +122,6 @@ void printOne(llvm::raw_ostream &OS, const SourceLocationInfo &Loc,
     OS << " [" << Check << ']';
   Reset();
   OS << '\n';
-  std::string Line = Sources.lineText(Loc.File, Loc.Line);
-  if (Line.empty() || Loc.Column == 0)
-    return;
-  OS << Line << '\n';
-  std::string Caret;
-  for (unsigned I = 1; I < Loc.Column && I - 1 < Line.size(); ++I)
-    Caret += Line[I - 1] == '\t' ? '\t' : ' ';
-  OS << Caret;
-  Paint(llvm::raw_ostream::GREEN, true);
-  OS << "^";
-  Reset();
-  OS << "\n";
 }
 
 const char *levelName(Finding::Level L) {
@@ -156,6 +146,32 @@ llvm::json::Object locationJson(const SourceLocationInfo &L) {
       {"file", utf8(L.File)}, {"line", L.Line}, {"column", L.Column}};
 }
 
+/// `File` relative to `Root` when it lies under it.
+std::optional<llvm::StringRef> underRoot(llvm::StringRef File, llvm::StringRef Root) {
+  std::string Prefix = Root.str();
+  if (Prefix.empty())
+    return std::nullopt;
+  if (Prefix.back() != '/')
+    Prefix += '/';
+  if (!File.starts_with(Prefix))
+    return std::nullopt;
+  return File.drop_front(Prefix.size());
+}
+
+/// Adds a finding's fix-its to per-file replacements; returns how many
+/// overlapped one already there (left out).
+unsigned addFixes(const Finding &F,
+                  llvm::StringMap<clang::tooling::Replacements> &Into) {
+  unsigned Conflicts = 0;
+  for (const FixIt &X : F.Fixes)
+    if (llvm::Error E = Into[X.Loc.File].add(
+            clang::tooling::Replacement(X.Loc.File, X.Offset, X.Length, X.Text))) {
+      llvm::consumeError(std::move(E));
+      ++Conflicts;
+    }
+  return Conflicts;
+}
+
 std::string checkLabel(const Finding &F) {
   return F.WarningAsError ? F.Check + ",-warnings-as-errors" : F.Check;
 }
@@ -175,16 +191,16 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   clang::LangOptions Lang;
   clang::TextDiagnostic Printer(OS, Lang, Opts.get());
   auto Place = [&](const SourceLocationInfo &L) {
-    clang::FullSourceLoc Loc;
-    if (!L.File.empty() && L.Line && !Sources.lineText(L.File, L.Line).empty())
-      if (llvm::Expected<clang::FileEntryRef> FE = Files.getFileRef(L.File)) {
-        clang::FileID ID = SM.getOrCreateFileID(*FE, clang::SrcMgr::C_User);
-        Loc = clang::FullSourceLoc(
-            SM.translateLineCol(ID, L.Line, L.Column ? L.Column : 1), SM);
-      } else {
-        llvm::consumeError(FE.takeError());
-      }
-    return Loc;
+    if (L.File.empty() || !L.Line || Sources.lineText(L.File, L.Line).empty())
+      return clang::FullSourceLoc();
+    llvm::Expected<clang::FileEntryRef> FE = Files.getFileRef(L.File);
+    if (!FE) {
+      llvm::consumeError(FE.takeError());
+      return clang::FullSourceLoc();
+    }
+    clang::FileID ID = SM.getOrCreateFileID(*FE, clang::SrcMgr::C_User);
+    return clang::FullSourceLoc(
+        SM.translateLineCol(ID, L.Line, L.Column ? L.Column : 1), SM);
   };
   auto Emit = [&](const SourceLocationInfo &L, clang::DiagnosticsEngine::Level Level,
                   llvm::StringRef LevelName, llvm::StringRef Message,
@@ -192,7 +208,7 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     clang::FullSourceLoc Loc = Place(L);
     if (Loc.isInvalid()) {
       // A place clang cannot show (no file, no line): the message alone.
-      printOne(OS, L, LevelName, Message, Check, Sources, Color);
+      printMessageLine(OS, L, LevelName, Message, Check, Color);
       return;
     }
     std::string Text = Message.str();
@@ -219,14 +235,8 @@ void printText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 std::string fingerprint(const Finding &F, SourceCache &Sources,
                         llvm::StringRef SourceRoot) {
   llvm::SHA1 Hash;
-  std::string Root = SourceRoot.str();
-  if (!Root.empty() && Root.back() != '/')
-    Root += '/';
-  std::string Rel = !Root.empty() && llvm::StringRef(F.Loc.File).starts_with(Root)
-                        ? F.Loc.File.substr(Root.size())
-                        : F.Loc.File;
   Hash.update(F.Check);
-  Hash.update(Rel);
+  Hash.update(underRoot(F.Loc.File, SourceRoot).value_or(F.Loc.File));
   Hash.update(F.Message);
   Hash.update(llvm::StringRef(Sources.lineText(F.Loc.File, F.Loc.Line)).trim());
   return llvm::toHex(Hash.final(), /*LowerCase=*/true);
@@ -288,15 +298,11 @@ std::string fileUri(llvm::StringRef Path) { return "file://" + relativeUri(Path)
 llvm::json::Object physicalLocation(const SourceLocationInfo &L,
                                     llvm::StringRef Root) {
   llvm::json::Object Artifact;
-  llvm::StringRef File = L.File;
-  std::string Prefix = Root.str();
-  if (!Prefix.empty() && Prefix.back() != '/')
-    Prefix += '/';
-  if (!Prefix.empty() && File.starts_with(Prefix)) {
-    Artifact["uri"] = relativeUri(File.drop_front(Prefix.size()));
+  if (std::optional<llvm::StringRef> Rel = underRoot(L.File, Root)) {
+    Artifact["uri"] = relativeUri(*Rel);
     Artifact["uriBaseId"] = "SRCROOT";
   } else {
-    Artifact["uri"] = fileUri(File);
+    Artifact["uri"] = fileUri(L.File);
   }
   llvm::json::Object Region;
   if (L.Line) {
@@ -353,17 +359,16 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     // The path as a code flow, in the order it runs: the notes go from the
     // call back to the thread's start, so they are read backwards.
     llvm::json::Array Flow;
-    for (auto It = F.Notes.rbegin(); It != F.Notes.rend(); ++It)
+    auto Step = [&](const SourceLocationInfo &L, llvm::StringRef Message) {
       Flow.push_back(llvm::json::Object{
           {"location",
            llvm::json::Object{
-               {"physicalLocation", physicalLocation(It->Loc, SourceRoot)},
-               {"message", llvm::json::Object{{"text", utf8(It->Message)}}}}}});
-    Flow.push_back(llvm::json::Object{
-        {"location",
-         llvm::json::Object{
-             {"physicalLocation", physicalLocation(F.Loc, SourceRoot)},
-             {"message", llvm::json::Object{{"text", utf8(F.Message)}}}}}});
+               {"physicalLocation", physicalLocation(L, SourceRoot)},
+               {"message", llvm::json::Object{{"text", utf8(Message)}}}}}});
+    };
+    for (auto It = F.Notes.rbegin(); It != F.Notes.rend(); ++It)
+      Step(It->Loc, It->Message);
+    Step(F.Loc, F.Message);
 
     llvm::json::Object Result{
         {"ruleId", utf8(F.Check)},
@@ -408,18 +413,13 @@ void printSarif(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 
 unsigned applyFixes(const std::vector<Finding> &Findings, unsigned &Conflicts,
                     std::vector<std::string> &Errors) {
-  std::map<std::string, clang::tooling::Replacements> PerFile;
+  llvm::StringMap<clang::tooling::Replacements> PerFile;
   for (const Finding &F : Findings)
-    for (const FixIt &X : F.Fixes) {
-      llvm::Error E = PerFile[X.Loc.File].add(
-          clang::tooling::Replacement(X.Loc.File, X.Offset, X.Length, X.Text));
-      if (E) {
-        llvm::consumeError(std::move(E));
-        ++Conflicts;
-      }
-    }
+    Conflicts += addFixes(F, PerFile);
   unsigned Applied = 0;
-  for (const auto &[File, Edits] : PerFile) {
+  for (const auto &Entry : PerFile) {
+    const std::string File = Entry.getKey().str();
+    const clang::tooling::Replacements &Edits = Entry.getValue();
     auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/false);
     if (!Buffer) {
       Errors.push_back("error: --fix: cannot read '" + File +
@@ -463,12 +463,7 @@ void printExportFixes(llvm::raw_ostream &OS, const std::vector<Finding> &Finding
     clang::tooling::Diagnostic D;
     D.DiagnosticName = F.Check;
     D.Message = Message(F.Loc, F.Message);
-    for (const FixIt &X : F.Fixes) {
-      llvm::Error E = D.Message.Fix[X.Loc.File].add(
-          clang::tooling::Replacement(X.Loc.File, X.Offset, X.Length, X.Text));
-      if (E) // overlapping edits of one finding: keep the first
-        llvm::consumeError(std::move(E));
-    }
+    addFixes(F, D.Message.Fix); // overlapping edits of one finding: the first
     for (const FindingNote &N : F.Notes)
       D.Notes.push_back(Message(N.Loc, N.Message));
     D.DiagLevel = F.Severity == Finding::Level::Error

@@ -1392,10 +1392,7 @@ int uisanTidyMain(int Argc, const char **Argv) {
   }
   OS.flush();
   if (FixOpt || FixErrorsOpt) {
-    bool CompileErrors = !R.Errors.empty();
-    for (const Finding &F : R.Findings)
-      CompileErrors |= F.Severity == Finding::Level::Error && !F.WarningAsError;
-    if (CompileErrors && !FixErrorsOpt) {
+    if (R.exitCode() == ExitError && !FixErrorsOpt) {
       llvm::errs() << "uisan-tidy: fix-its not applied: there were errors; fix "
                       "them first, or pass --fix-errors\n";
     } else {

@@ -485,8 +485,9 @@ std::vector<std::string> expectSameAsClangTidy(Scratch &S, const std::string &Fl
       << "\nclang-tidy:\n" << P.Out << P.Err;
   // The whole text, source lines and carets included, is clang's: with one
   // finding, the outputs are the same byte for byte.
-  if (Mine.size() == 1)
+  if (Mine.size() == 1) {
     EXPECT_EQ(U.Out, P.Out) << "flags: " << Flags;
+  }
   return Mine;
 }
 
